@@ -1,0 +1,76 @@
+using Kuzzle.Realtime.Bench.Cli;
+using Kuzzle.Realtime.Bench.Commands;
+using Kuzzle.Realtime.Bench.Hosting;
+
+namespace Kuzzle.Realtime.Bench;
+
+/// <summary>Entry point: one exe, one subcommand per measurement (see Bench/README.md).</summary>
+public static class Program
+{
+    private const string Usage = """
+        usage: Kuzzle.Realtime.Bench <command> [--option value ...]
+          echo-server   --port P                              raw Kestrel WebSocket echo (the baseline)
+          rtt           --url ws://127.0.0.1:P/ --connections N --ramp R --warmup W --duration S
+                        [--payload '<json with {id}>'] [--server-pid PID] [--timeout T] [--json out.json]
+          compare       --connections 1000 --duration 10 [--rounds 2] [--server-dll PATH] [--json out.json]
+          idle          --target ws://127.0.0.1:P/ --connections 15000 [--server-pid PID] [--per-process 7500] [--json out.json]
+          compare-idle  --connections 15000 [--rounds 1] [--server-dll PATH] [--json out.json]
+          koncorde      filter-engine micro-benchmarks
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        ChildProcessRegistry.Install();
+        var command = args[0];
+        var rest = args[1..];
+        var ct = ChildProcessRegistry.ShutdownToken;
+        try
+        {
+            if (command == "koncorde")
+            {
+                return await KoncordeDispatch.RunAsync(rest);
+            }
+
+            var cli = new CommandLine(rest);
+            return command switch
+            {
+                "echo-server" => await RunEchoServerAsync(cli, ct),
+                "rtt" => await RttCommand.RunAsync(cli, rest, ct),
+                "compare" => await CompareCommand.RunAsync(cli, rest, ct),
+                _ => throw new UsageException($"unknown command '{command}'"),
+            };
+        }
+        catch (UsageException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}{Environment.NewLine}{Usage}");
+            return 2;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("cancelled");
+            return 130;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or FileNotFoundException or System.Net.WebSockets.WebSocketException)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return 1;
+        }
+        finally
+        {
+            ChildProcessRegistry.KillAll();
+        }
+    }
+
+    private static Task<int> RunEchoServerAsync(CommandLine cli, CancellationToken cancellationToken)
+    {
+        var port = cli.Number("port", 5080, 1, 65535);
+        cli.EnsureAllRead();
+        return EchoServer.RunAsync(port, cancellationToken);
+    }
+}
