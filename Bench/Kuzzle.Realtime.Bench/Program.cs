@@ -43,6 +43,9 @@ public static class Program
                 "echo-server" => await RunEchoServerAsync(cli, ct),
                 "rtt" => await RttCommand.RunAsync(cli, rest, ct),
                 "compare" => await CompareCommand.RunAsync(cli, rest, ct),
+                "idle" => await IdleCommand.RunAsync(cli, rest, ct),
+                "idle-client" => await IdleCommand.RunClientAsync(cli, ct),
+                "compare-idle" => await CompareIdleCommand.RunAsync(cli, rest, ct),
                 _ => throw new UsageException($"unknown command '{command}'"),
             };
         }

@@ -56,7 +56,7 @@ public sealed class ServerProcess : IDisposable
             arguments = ["--port", Invariant(port), "--data", data];
         }
 
-        var child = ChildProcess.Start(DotnetHost(), [dll, .. arguments], Environment);
+        var child = ChildProcess.Start(DotnetHost.Path, [dll, .. arguments], Environment);
         var server = new ServerProcess(kind, port, child, data);
         try
         {
@@ -128,12 +128,5 @@ public sealed class ServerProcess : IDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>The dotnet host running this bench if it was started as <c>dotnet x.dll</c>, else the one on PATH.</summary>
-    private static string DotnetHost()
-    {
-        var self = System.Environment.ProcessPath;
-        return self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
     }
 }
