@@ -33,7 +33,7 @@ public static class CompareCommand
         {
             if (warmupSeconds > 0)
             {
-                await RttRunner.RunAsync(template with { Url = server.Url, ServerPid = server.Pid, Connections = warmupConnections, WarmupSeconds = 0, DurationSeconds = warmupSeconds, Label = server.Name + " jit-warmup", Progress = false }, cancellationToken);
+                await RttRunner.RunAsync(template with { Url = server.Url, ServerPid = server.Pid, Connections = warmupConnections, WarmupSeconds = 0, DurationSeconds = warmupSeconds, QuietWaitSeconds = 0, Label = server.Name + " jit-warmup", Progress = false }, cancellationToken);
             }
         }
 
@@ -61,7 +61,7 @@ public static class CompareCommand
     }
 
     internal static RttOptions ReadTemplate(CommandLine cli) =>
-        RttCommand.ReadOptions(cli, new Uri("ws://127.0.0.1/"), null, connections: 1000, duration: 10, warmup: 2);
+        RttCommand.ReadOptions(cli, new Uri("ws://127.0.0.1/"), null, connections: 1000, duration: 10, warmup: 2, quietWait: 30);
 
     /// <summary>One request before measuring, so a server that rejects the payload fails fast with its answer shown.</summary>
     internal static async Task ProbeAsync(ServerProcess server, string payload, CancellationToken cancellationToken)
@@ -75,7 +75,14 @@ public static class CompareCommand
         var received = await socket.ReceiveAsync(buffer, cts.Token);
         var reply = System.Text.Encoding.UTF8.GetString(buffer, 0, received.Count);
         Console.WriteLine($"{server.Name} probe reply: {reply}");
-        await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, cts.Token);
+        try
+        {
+            await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, cts.Token);
+        }
+        catch (System.Net.WebSockets.WebSocketException)
+        {
+            // The reply was what mattered; how the server ends the handshake is not measured here.
+        }
     }
 
     private static void ThrowIfDead(ServerProcess server)

@@ -26,7 +26,7 @@ public static class RttCommand
     }
 
     /// <summary>Options shared by <c>rtt</c> and <c>compare</c>.</summary>
-    public static RttOptions ReadOptions(CommandLine cli, Uri url, int? serverPid, int connections = 100, double duration = 10, double warmup = 2) => new()
+    public static RttOptions ReadOptions(CommandLine cli, Uri url, int? serverPid, int connections = 100, double duration = 10, double warmup = 2, double quietWait = 0) => new()
     {
         Url = url,
         ServerPid = serverPid,
@@ -37,5 +37,6 @@ public static class RttCommand
         Payload = cli.Text("payload", PayloadTemplate.ServerNow),
         RequestTimeoutSeconds = cli.Seconds("timeout", 5, 0.1, 60),
         Progress = !cli.Flag("quiet"),
+        QuietWaitSeconds = cli.Seconds("quiet-wait", quietWait, 0, 600),
     };
 }

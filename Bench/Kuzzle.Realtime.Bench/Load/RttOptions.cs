@@ -14,4 +14,7 @@ public sealed record RttOptions
     public int? ServerPid { get; init; }
     public bool Progress { get; init; } = true;
     public string Label { get; init; } = "rtt";
+
+    /// <summary>Longest wait for a quiet machine before connecting (0 = do not wait).</summary>
+    public double QuietWaitSeconds { get; init; }
 }

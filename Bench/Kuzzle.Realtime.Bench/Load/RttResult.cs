@@ -23,6 +23,9 @@ public sealed record RttResult
     public required double ClientCores { get; init; }
     public double? ServerCores { get; init; }
 
+    /// <summary>Busy cores of the whole machine; well above client + server means other work shared the cores.</summary>
+    public required double MachineCores { get; init; }
+
     /// <summary>Server CPU per round trip: the fairer figure when the shared cores, not the server, are the limit.</summary>
     public double? ServerMicrosPerRoundTrip { get; init; }
 

@@ -7,7 +7,7 @@ public static class RttTable
 {
     public static string Render(IEnumerable<RttResult> results)
     {
-        var table = new TextTable("run", "conns", "rt/s", "p50 ms", "p99 ms", "p999 ms", "errors", "client cores", "server cores", "server µs/rt", "server RSS MiB");
+        var table = new TextTable("run", "conns", "rt/s", "p50 ms", "p99 ms", "p999 ms", "errors", "client cores", "server cores", "machine cores", "server µs/rt", "server RSS MiB");
         foreach (var r in results)
         {
             table.Add(
@@ -20,6 +20,7 @@ public static class RttTable
                 ErrorText(r),
                 Formats.Fixed(r.ClientCores, 2),
                 Formats.Fixed(r.ServerCores, 2),
+                Formats.Fixed(r.MachineCores, 2),
                 Formats.Fixed(r.ServerMicrosPerRoundTrip, 1),
                 Formats.MiB(r.ServerRssKiB));
         }
