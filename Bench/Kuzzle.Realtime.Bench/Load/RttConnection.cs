@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 
 namespace Kuzzle.Realtime.Bench.Load;
 
@@ -171,6 +172,9 @@ public sealed class RttConnection
         }
     }
 
+    // Pooled builder: this method suspends on nearly every call, and a fresh state-machine box each time would be
+    // the loop's only allocation.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> ReceiveMessageAsync(ClientWebSocket socket, CancellationToken cancellationToken)
     {
         var length = 0;

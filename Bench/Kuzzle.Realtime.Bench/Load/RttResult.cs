@@ -21,6 +21,9 @@ public sealed record RttResult
     public required long ConnectFailures { get; init; }
     public long Errors => ErrorAnswers + ErrorFrames + Closes + Timeouts + ConnectFailures;
     public required double ClientCores { get; init; }
+
+    /// <summary>Managed bytes the whole bench process allocated per round trip (includes progress printing).</summary>
+    public required double ClientBytesPerRoundTrip { get; init; }
     public double? ServerCores { get; init; }
 
     /// <summary>Busy cores of the whole machine; well above client + server means other work shared the cores.</summary>

@@ -48,6 +48,7 @@ public static class RttRunner
             var client = new CpuMeter(Environment.ProcessId);
             var server = options.ServerPid is { } pid ? new CpuMeter(pid) : null;
             var machine = new MachineCpuMeter();
+            var allocatedBefore = GC.GetTotalAllocatedBytes();
             var window = Stopwatch.StartNew();
             counters.SetPhase(RttCounters.PhaseMeasure);
             await progress.RunPhaseAsync("measure", options.DurationSeconds, cancellationToken);
@@ -55,6 +56,7 @@ public static class RttRunner
             window.Stop();
 
             var machineCores = machine.ReadCores();
+            var allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
             var clientCpu = client.Read();
             var serverCpu = server?.Read();
             var serverMemory = options.ServerPid is { } p ? ProcStats.Memory(p) : null;
@@ -82,6 +84,7 @@ public static class RttRunner
                 ClientCores = clientCpu.Cores,
                 ServerCores = serverCpu?.Cores,
                 MachineCores = machineCores,
+                ClientBytesPerRoundTrip = roundTrips > 0 ? allocated / (double)roundTrips : double.NaN,
                 ServerMicrosPerRoundTrip = serverCpu is { } s && roundTrips > 0 ? s.CpuSeconds * 1e6 / roundTrips : null,
                 ServerRssKiB = serverMemory?.RssKiB,
                 LoadAverageBefore = loadBefore,

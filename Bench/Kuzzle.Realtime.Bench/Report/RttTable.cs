@@ -7,7 +7,7 @@ public static class RttTable
 {
     public static string Render(IEnumerable<RttResult> results)
     {
-        var table = new TextTable("run", "conns", "rt/s", "p50 ms", "p99 ms", "p999 ms", "errors", "client cores", "server cores", "machine cores", "server µs/rt", "server RSS MiB");
+        var table = new TextTable("run", "conns", "rt/s", "p50 ms", "p99 ms", "p999 ms", "errors", "client cores", "client B/rt", "server cores", "machine cores", "server µs/rt", "server RSS MiB");
         foreach (var r in results)
         {
             table.Add(
@@ -19,6 +19,7 @@ public static class RttTable
                 Formats.Fixed(r.P999Ms, 2),
                 ErrorText(r),
                 Formats.Fixed(r.ClientCores, 2),
+                Formats.Fixed(r.ClientBytesPerRoundTrip, 0),
                 Formats.Fixed(r.ServerCores, 2),
                 Formats.Fixed(r.MachineCores, 2),
                 Formats.Fixed(r.ServerMicrosPerRoundTrip, 1),
