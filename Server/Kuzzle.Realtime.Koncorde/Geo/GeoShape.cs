@@ -1,0 +1,138 @@
+using Kuzzle.Realtime.Koncorde.Json;
+
+namespace Kuzzle.Realtime.Koncorde.Geo;
+
+/// <summary>A standardised geo term shape: knows its canonical JSON, its envelope and how to test a point.</summary>
+internal abstract class GeoShape
+{
+    /// <summary>The original keyword (geoBoundingBox, geoDistance...).</summary>
+    public abstract string Keyword { get; }
+
+    public abstract Envelope Envelope { get; }
+
+    public abstract JsValue ToJs();
+
+    /// <summary>Exact test, once the envelope is known to cover the point.</summary>
+    public abstract bool Covers(double lat, double lon);
+
+    protected static JsValue Num(double v) => JsValue.FromNumber(v);
+
+    protected static JsValue Obj(params (string Key, JsValue Value)[] properties) =>
+        JsValue.FromProperties(properties.Select(p => new KeyValuePair<string, JsValue>(p.Key, p.Value)));
+}
+
+internal sealed class GeoBoundingBox(double top, double left, double bottom, double right) : GeoShape
+{
+    public override string Keyword => "geoBoundingBox";
+
+    public override Envelope Envelope { get; } = Envelope.Of(left, bottom, right, top);
+
+    public override JsValue ToJs() => Obj(("top", Num(top)), ("left", Num(left)), ("bottom", Num(bottom)), ("right", Num(right)));
+
+    public override bool Covers(double lat, double lon) => true;
+}
+
+internal sealed class GeoCircle(double lat, double lon, double distance) : GeoShape
+{
+    public override string Keyword => "geoDistance";
+
+    public override Envelope Envelope { get; } = Geodesy.CircleEnvelope(lat, lon, distance);
+
+    public override JsValue ToJs() => Obj(("distance", Num(distance)), ("lat", Num(lat)), ("lon", Num(lon)));
+
+    public override bool Covers(double pLat, double pLon) => Geodesy.Distance(lat, lon, pLat, pLon) <= distance;
+}
+
+internal sealed class GeoAnnulus(double lat, double lon, double from, double to) : GeoShape
+{
+    public override string Keyword => "geoDistanceRange";
+
+    public override Envelope Envelope { get; } = Geodesy.CircleEnvelope(lat, lon, to);
+
+    public override JsValue ToJs() => Obj(("from", Num(from)), ("lat", Num(lat)), ("lon", Num(lon)), ("to", Num(to)));
+
+    public override bool Covers(double pLat, double pLon)
+    {
+        var d = Geodesy.Distance(lat, lon, pLat, pLon);
+        return d <= to && d >= from;
+    }
+}
+
+/// <summary>A polygon with great-circle edges, implicitly closed, boundary included, non-zero winding rule.</summary>
+internal sealed class GeoPolygon : GeoShape
+{
+    private readonly (double Lat, double Lon)[] _points;
+    private readonly (double X, double Y, double Z)[] _vectors;
+
+    public GeoPolygon((double Lat, double Lon)[] points)
+    {
+        _points = points;
+        _vectors = points.Select(p => Geodesy.ToVector(p.Lat, p.Lon)).ToArray();
+        var env = Envelope.Of(points[0].Lon, points[0].Lat, points[0].Lon, points[0].Lat);
+        foreach (var (lat, lon) in points)
+        {
+            env = env.Union(Envelope.Of(lon, lat, lon, lat));
+        }
+
+        Envelope = env;
+    }
+
+    public override string Keyword => "geoPolygon";
+
+    public override Envelope Envelope { get; }
+
+    public override JsValue ToJs() => JsValue.FromArray(_points.Select(p => JsValue.FromArray([Num(p.Lat), Num(p.Lon)])).ToArray());
+
+    public override bool Covers(double lat, double lon)
+    {
+        var p = Geodesy.ToVector(lat, lon);
+        var winding = 0;
+        var n = _points.Length;
+        for (var i = 0; i < n; i++)
+        {
+            var a = _points[i];
+            var b = _points[(i + 1) % n];
+            var va = _vectors[i];
+            var vb = _vectors[(i + 1) % n];
+            if (a.Lon == b.Lon)
+            {
+                // Meridian edge: only matters for the boundary.
+                if (lon == a.Lon && lat >= Math.Min(a.Lat, b.Lat) && lat <= Math.Max(a.Lat, b.Lat))
+                {
+                    return true;
+                }
+
+                continue;
+            }
+
+            var eastward = a.Lon < b.Lon;
+            var west = eastward ? a.Lon : b.Lon;
+            var east = eastward ? b.Lon : a.Lon;
+            if (lon < west || lon > east)
+            {
+                continue;
+            }
+
+            // Side of the point against the edge's great circle (normal = a x b).
+            var nx = (va.Y * vb.Z) - (va.Z * vb.Y);
+            var ny = (va.Z * vb.X) - (va.X * vb.Z);
+            var nz = (va.X * vb.Y) - (va.Y * vb.X);
+            var side = (nx * p.X) + (ny * p.Y) + (nz * p.Z);
+            var north = eastward ? side > 0 : side < 0;
+            if (Math.Abs(side) <= 1e-15 * Math.Max(1, Math.Sqrt((nx * nx) + (ny * ny) + (nz * nz))))
+            {
+                return true;
+            }
+
+            // Half-open span so a ray through a vertex counts once; only edges north of the point cross the ray.
+            if (lon == east || north)
+            {
+                continue;
+            }
+
+            winding += eastward ? -1 : 1;
+        }
+
+        return winding != 0;
+    }
+}

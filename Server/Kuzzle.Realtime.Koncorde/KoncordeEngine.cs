@@ -1,0 +1,104 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Kuzzle.Realtime.Koncorde.Json;
+using Kuzzle.Realtime.Koncorde.Matching;
+using Kuzzle.Realtime.Koncorde.Transform;
+
+namespace Kuzzle.Realtime.Koncorde;
+
+/// <summary>
+/// Koncorde 4.7 filter engine: validates and normalises filters (same ids as Koncorde), stores them per
+/// "&lt;index&gt;/&lt;collection&gt;" and tests documents against them. Thread-safe: tests run concurrently
+/// with each other and with registrations and removals.
+/// </summary>
+public sealed class KoncordeEngine
+{
+    private readonly Normalizer _normalizer;
+    private readonly ConcurrentDictionary<string, IndexEngine> _engines = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IndexEngine> _owners = new(StringComparer.Ordinal);
+
+    // Serialises writers so that creating and dropping per-index engines cannot race.
+    private readonly Lock _writeGate = new();
+
+    public KoncordeEngine(KoncordeOptions? options = null) => _normalizer = new Normalizer(options ?? new KoncordeOptions());
+
+    /// <summary>Indexes ("&lt;index&gt;/&lt;collection&gt;") holding at least one filter.</summary>
+    public IReadOnlyCollection<string> Indexes => [.. _engines.Keys];
+
+    /// <summary>Number of stored filters.</summary>
+    public int FilterCount => _owners.Count;
+
+    /// <summary>Validates and normalises a filter without storing it.</summary>
+    /// <exception cref="KoncordeException">invalid filter, or too many conditions</exception>
+    public NormalizedFilter Normalize(string index, JsonElement filter)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        return _normalizer.Normalize(index, JsValue.FromElement(filter));
+    }
+
+    /// <summary>Stores a normalised filter (idempotent) and returns its id.</summary>
+    public string Store(NormalizedFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        lock (_writeGate)
+        {
+            if (!_engines.TryGetValue(filter.Index, out var engine))
+            {
+                engine = new IndexEngine(filter.Index, _normalizer, concurrent: true);
+                _engines[filter.Index] = engine;
+            }
+
+            engine.Store(filter);
+            _owners[filter.Id] = engine;
+        }
+
+        return filter.Id;
+    }
+
+    /// <summary>Normalize + Store.</summary>
+    public string Register(string index, JsonElement filter) => Store(Normalize(index, filter));
+
+    /// <summary>Removes a filter; unknown ids are ignored.</summary>
+    public void Remove(string filterId)
+    {
+        ArgumentNullException.ThrowIfNull(filterId);
+        lock (_writeGate)
+        {
+            if (!_owners.TryRemove(filterId, out var engine))
+            {
+                return;
+            }
+
+            if (engine.Remove(filterId) == 0)
+            {
+                // Tests that already hold this engine finish against an empty one: nothing matches.
+                _engines.TryRemove(engine.Index, out _);
+            }
+        }
+    }
+
+    public bool Has(string filterId) => filterId is not null && _owners.ContainsKey(filterId);
+
+    /// <summary>Ids of the filters of <paramref name="index"/> matching the document.</summary>
+    /// <param name="index">"&lt;index&gt;/&lt;collection&gt;"</param>
+    /// <param name="document">the document content</param>
+    /// <param name="documentId">the document id, tested by <c>ids</c> and <c>_id</c> conditions</param>
+    public IReadOnlyList<string> Test(string index, JsonElement document, string? documentId = null)
+    {
+        if (!_engines.TryGetValue(index, out var engine))
+        {
+            return [];
+        }
+
+        var result = new List<string>();
+        engine.Test(document, documentId, result);
+        return result.Count == 0 ? [] : result;
+    }
+
+    /// <summary>Checks a filter's syntax (no condition-count limit, as Koncorde).</summary>
+    /// <exception cref="KoncordeException">invalid filter</exception>
+    public void Validate(JsonElement filter) => _normalizer.Validate(JsValue.FromElement(filter));
+
+    public IReadOnlyCollection<string> GetFilterIds(string index) =>
+        _engines.TryGetValue(index, out var engine) ? engine.FilterIds() : [];
+}

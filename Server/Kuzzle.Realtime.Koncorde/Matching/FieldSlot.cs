@@ -1,0 +1,40 @@
+using Kuzzle.Realtime.Koncorde.Geo;
+
+namespace Kuzzle.Realtime.Koncorde.Matching;
+
+/// <summary>Everything indexed on one (flattened) document field, per keyword.</summary>
+internal sealed class FieldSlot(string path, int index)
+{
+    public string Path { get; } = path;
+    public int Index { get; } = index;
+
+    /// <summary>Conditions (and match keys) using this field; the slot is freed at zero.</summary>
+    public int References { get; set; }
+
+    public ScalarMap? EqualsMap { get; set; }
+    public ScalarMap? NotEqualsMap { get; set; }
+    public List<ConditionEntry>? NotEquals { get; set; }
+    public List<ConditionEntry>? Exists { get; set; }
+    public ScalarMap? ExistsValues { get; set; }
+    public List<ConditionEntry>? NotExists { get; set; }
+    public List<ConditionEntry>? NotExistsValues { get; set; }
+    public IntervalIndex<ConditionEntry>? Range { get; set; }
+    public IntervalIndex<ConditionEntry>? NotRange { get; set; }
+    public List<ConditionEntry>? NotRangeAll { get; set; }
+    public List<ConditionEntry>? Regexps { get; set; }
+    public List<ConditionEntry>? NotRegexps { get; set; }
+    public SpatialIndex<ConditionEntry>? Geo { get; set; }
+    public int GeoCount { get; set; }
+    public List<ConditionEntry>? NotGeo { get; set; }
+    public Dictionary<int, SelectEntry>? Selects { get; set; }
+    public List<ConditionEntry>? NotSelects { get; set; }
+
+    /// <summary>True when some condition on this field can match while the field is absent.</summary>
+    public bool HasNegative =>
+        NotEquals is { Count: > 0 } || NotExists is { Count: > 0 } || NotExistsValues is { Count: > 0 }
+        || NotRangeAll is { Count: > 0 } || NotRegexps is { Count: > 0 } || NotSelects is { Count: > 0 };
+
+    public bool HasPositive =>
+        EqualsMap is { Count: > 0 } || Exists is { Count: > 0 } || ExistsValues is { Count: > 0 }
+        || Range is { Count: > 0 } || Regexps is { Count: > 0 } || Selects is { Count: > 0 };
+}

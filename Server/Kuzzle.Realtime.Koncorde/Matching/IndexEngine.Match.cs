@@ -1,0 +1,587 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using Kuzzle.Realtime.Koncorde.Geo;
+using Kuzzle.Realtime.Koncorde.Json;
+
+namespace Kuzzle.Realtime.Koncorde.Matching;
+
+// IndexEngine: testing a document. The document is walked once, only into objects some field path needs;
+// each indexed field present is looked up in its operand structures, each condition found decrements the
+// counters of its subfilters, and a subfilter reaching zero matches its filters.
+internal sealed partial class IndexEngine
+{
+    /// <summary>Appends the ids of the filters matching the document.</summary>
+    public void Test(JsonElement document, string? documentId, List<string> output)
+    {
+        if (_dirty)
+        {
+            // Rare: fold pending index updates in, under the write lock.
+            _lock!.EnterWriteLock();
+            try
+            {
+                if (_dirty)
+                {
+                    Rebuild();
+                }
+            }
+            finally
+            {
+                _lock.ExitWriteLock();
+            }
+        }
+
+        var scratch = MatchScratch.Rent();
+        EnterRead();
+        try
+        {
+            Begin(scratch);
+            if (document.ValueKind == JsonValueKind.Object)
+            {
+                Walk(scratch, document, 0);
+            }
+
+            if (documentId is not null && _fields.TryGetValue("_id", out var idField))
+            {
+                SetText(scratch, idField.Index, documentId);
+            }
+
+            MatchCollected(scratch);
+            foreach (var filter in scratch.Matched)
+            {
+                output.Add(filter.Id);
+            }
+        }
+        finally
+        {
+            ExitRead();
+            MatchScratch.Return();
+        }
+    }
+
+    /// <summary>Nested (select) test of <c>{"value": element}</c>, under the parent's lock.</summary>
+    private void TestValue(JsonElement element, List<FilterEntry> output)
+    {
+        var scratch = MatchScratch.Rent();
+        try
+        {
+            Begin(scratch);
+            const string root = "value";
+            if (_fields.TryGetValue(root, out var field))
+            {
+                SetValue(scratch, field.Index, element);
+            }
+
+            if (element.ValueKind == JsonValueKind.Object && _prefixes.ContainsKey(root))
+            {
+                root.CopyTo(0, scratch.KeyBuffer, 0, root.Length);
+                Walk(scratch, element, root.Length);
+            }
+
+            MatchCollected(scratch);
+            output.AddRange(scratch.Matched);
+        }
+        finally
+        {
+            MatchScratch.Return();
+        }
+    }
+
+    private void Begin(MatchScratch scratch) =>
+        scratch.Begin(_subfilterSlots.Capacity, _filterSlots.Capacity, _fieldSlots.Capacity);
+
+    private void Walk(MatchScratch scratch, JsonElement obj, int prefixLength)
+    {
+        foreach (var property in obj.EnumerateObject())
+        {
+            var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+            var start = prefixLength == 0 ? 0 : prefixLength + 1;
+            int length;
+            if (raw.IndexOf((byte)'\\') < 0)
+            {
+                EnsureKeyCapacity(scratch, start + raw.Length);
+                if (prefixLength > 0)
+                {
+                    scratch.KeyBuffer[prefixLength] = '.';
+                }
+
+                length = start + Encoding.UTF8.GetChars(raw, scratch.KeyBuffer.AsSpan(start));
+            }
+            else
+            {
+                var name = property.Name;
+                EnsureKeyCapacity(scratch, start + name.Length);
+                if (prefixLength > 0)
+                {
+                    scratch.KeyBuffer[prefixLength] = '.';
+                }
+
+                name.CopyTo(0, scratch.KeyBuffer, start, name.Length);
+                length = start + name.Length;
+            }
+
+            var key = scratch.KeyBuffer.AsSpan(0, length);
+            var value = property.Value;
+            if (_fieldsBySpan.TryGetValue(key, out var field))
+            {
+                SetValue(scratch, field.Index, value);
+            }
+
+            if (value.ValueKind == JsonValueKind.Object && _prefixesBySpan.ContainsKey(key))
+            {
+                Walk(scratch, value, length);
+            }
+        }
+    }
+
+    private static void EnsureKeyCapacity(MatchScratch scratch, int needed)
+    {
+        if (scratch.KeyBuffer.Length < needed)
+        {
+            var bigger = new char[Math.Max(needed, scratch.KeyBuffer.Length * 2)];
+            scratch.KeyBuffer.CopyTo(bigger, 0);
+            scratch.KeyBuffer = bigger;
+        }
+    }
+
+    private static void SetValue(MatchScratch scratch, int index, JsonElement value)
+    {
+        if (scratch.ValueStamps[index] != scratch.Generation)
+        {
+            scratch.ValueStamps[index] = scratch.Generation;
+            scratch.Touched[scratch.TouchedCount++] = index;
+        }
+
+        scratch.Values[index] = value;
+        scratch.Texts[index] = null;
+    }
+
+    private static void SetText(MatchScratch scratch, int index, string text)
+    {
+        if (scratch.ValueStamps[index] != scratch.Generation)
+        {
+            scratch.ValueStamps[index] = scratch.Generation;
+            scratch.Touched[scratch.TouchedCount++] = index;
+        }
+
+        scratch.Texts[index] = text;
+    }
+
+    private void MatchCollected(MatchScratch scratch)
+    {
+        foreach (var condition in _always)
+        {
+            Hit(scratch, condition);
+        }
+
+        for (var t = 0; t < scratch.TouchedCount; t++)
+        {
+            var field = _fieldsByIndex[scratch.Touched[t]];
+            if (field is not null && field.HasPositive)
+            {
+                MatchPositive(scratch, field);
+            }
+        }
+
+        foreach (var field in _negativeFields)
+        {
+            MatchNegative(scratch, field);
+        }
+
+        if (_geoFields.Count > 0)
+        {
+            MatchGeo(scratch);
+        }
+
+        if (_notGeoFields.Count > 0)
+        {
+            MatchNotGeo(scratch);
+        }
+
+        foreach (var condition in _matches)
+        {
+            if (MatchObject(scratch, condition.Term.Value))
+            {
+                Hit(scratch, condition);
+            }
+        }
+
+        foreach (var condition in _notMatches)
+        {
+            if (!MatchObject(scratch, condition.Term.Value))
+            {
+                Hit(scratch, condition);
+            }
+        }
+    }
+
+    private static void MatchPositive(MatchScratch scratch, FieldSlot field)
+    {
+        var i = field.Index;
+        var text = scratch.Texts[i];
+        var value = scratch.Values[i];
+        var kind = text is null ? value.ValueKind : JsonValueKind.String;
+
+        if (field.EqualsMap is { Count: > 0 } equalsMap)
+        {
+            var found = text is null ? equalsMap.Find(value, scratch.Chars) : equalsMap.Find(text);
+            if (found is not null)
+            {
+                Hit(scratch, found);
+            }
+        }
+
+        if (field.Exists is { Count: > 0 } exists)
+        {
+            foreach (var condition in exists)
+            {
+                Hit(scratch, condition);
+            }
+        }
+
+        if (field.ExistsValues is { Count: > 0 } existsValues && kind == JsonValueKind.Array)
+        {
+            var hits = scratch.Hits;
+            hits.Clear();
+            foreach (var item in value.EnumerateArray())
+            {
+                var found = existsValues.Find(item, scratch.Chars);
+                if (found is not null && !hits.Contains(found))
+                {
+                    hits.Add(found);
+                    Hit(scratch, found);
+                }
+            }
+
+            hits.Clear();
+        }
+
+        if (field.Range is { Count: > 0 } range && kind == JsonValueKind.Number)
+        {
+            var hits = scratch.Hits;
+            hits.Clear();
+            range.Query(JsValue.ReadNumber(value), hits);
+            foreach (var condition in hits)
+            {
+                Hit(scratch, condition);
+            }
+
+            hits.Clear();
+        }
+
+        if (field.Regexps is { Count: > 0 } regexps && kind == JsonValueKind.String)
+        {
+            var s = text ?? value.GetString()!;
+            foreach (var condition in regexps)
+            {
+                if (condition.Regex!.IsMatch(s))
+                {
+                    Hit(scratch, condition);
+                }
+            }
+        }
+
+        if (field.Selects is { Count: > 0 } selects && kind == JsonValueKind.Array)
+        {
+            var length = value.GetArrayLength();
+            foreach (var (index, entry) in selects)
+            {
+                var at = index >= 0 ? index : length + index;
+                if (at < 0 || at >= length)
+                {
+                    continue;
+                }
+
+                var matched = new List<FilterEntry>();
+                entry.Engine.TestValue(value[at], matched);
+                foreach (var nested in matched)
+                {
+                    foreach (var condition in entry.ByFilter[nested.Id])
+                    {
+                        if (!condition.Not)
+                        {
+                            Hit(scratch, condition);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void MatchNegative(MatchScratch scratch, FieldSlot field)
+    {
+        var i = field.Index;
+        var present = scratch.ValueStamps[i] == scratch.Generation;
+        var text = present ? scratch.Texts[i] : null;
+        var value = present ? scratch.Values[i] : default;
+        var kind = !present ? JsonValueKind.Undefined : text is null ? value.ValueKind : JsonValueKind.String;
+
+        if (field.NotEquals is { Count: > 0 } notEquals)
+        {
+            var equal = !present ? null : text is null ? field.NotEqualsMap!.Find(value, scratch.Chars) : field.NotEqualsMap!.Find(text);
+            foreach (var condition in notEquals)
+            {
+                if (!ReferenceEquals(condition, equal))
+                {
+                    Hit(scratch, condition);
+                }
+            }
+        }
+
+        if (field.NotExists is { Count: > 0 } notExists && !present)
+        {
+            foreach (var condition in notExists)
+            {
+                Hit(scratch, condition);
+            }
+        }
+
+        if (field.NotExistsValues is { Count: > 0 } notExistsValues)
+        {
+            foreach (var condition in notExistsValues)
+            {
+                if (kind != JsonValueKind.Array || !ArrayIncludes(value, condition.Term.Scalar))
+                {
+                    Hit(scratch, condition);
+                }
+            }
+        }
+
+        if (field.NotRangeAll is { Count: > 0 } notRangeAll)
+        {
+            if (kind == JsonValueKind.Number)
+            {
+                var hits = scratch.Hits;
+                hits.Clear();
+                field.NotRange!.Query(JsValue.ReadNumber(value), hits);
+                foreach (var condition in hits)
+                {
+                    Hit(scratch, condition);
+                }
+
+                hits.Clear();
+            }
+            else
+            {
+                foreach (var condition in notRangeAll)
+                {
+                    Hit(scratch, condition);
+                }
+            }
+        }
+
+        if (field.NotRegexps is { Count: > 0 } notRegexps)
+        {
+            // Koncorde tests the value's string form, whatever its type.
+            var s = !present ? null : text ?? (kind == JsonValueKind.String ? value.GetString()! : JsNumber.ToJsString(JsValue.FromElement(value)));
+            foreach (var condition in notRegexps)
+            {
+                if (s is null || !condition.Regex!.IsMatch(s))
+                {
+                    Hit(scratch, condition);
+                }
+            }
+        }
+
+        if (field.NotSelects is { Count: > 0 } notSelects)
+        {
+            MatchNotSelect(scratch, field, kind == JsonValueKind.Array ? value : null, notSelects);
+        }
+    }
+
+    private static void MatchNotSelect(MatchScratch scratch, FieldSlot field, JsonElement? array, List<ConditionEntry> notSelects)
+    {
+        var matchedIds = new HashSet<(int Index, string FilterId)>();
+        if (array is { } a)
+        {
+            var length = a.GetArrayLength();
+            foreach (var (index, entry) in field.Selects!)
+            {
+                var at = index >= 0 ? index : length + index;
+                if (at < 0 || at >= length)
+                {
+                    continue;
+                }
+
+                var matched = new List<FilterEntry>();
+                entry.Engine.TestValue(a[at], matched);
+                foreach (var nested in matched)
+                {
+                    matchedIds.Add((index, nested.Id));
+                }
+            }
+        }
+
+        foreach (var condition in notSelects)
+        {
+            if (!matchedIds.Contains((condition.Term.SelectIndex, condition.SelectFilterId!)))
+            {
+                Hit(scratch, condition);
+            }
+        }
+    }
+
+    // Koncorde stops the whole geo pass at the first geo field holding an unreadable point.
+    private void MatchGeo(MatchScratch scratch)
+    {
+        var hits = scratch.Hits;
+        foreach (var field in _geoFields)
+        {
+            if (!TryReadTruthy(scratch, field, out var value))
+            {
+                continue;
+            }
+
+            if (GeoPoint.Convert(value) is not { } point)
+            {
+                return;
+            }
+
+            hits.Clear();
+            field.Geo!.Query(point.Lat, point.Lon, hits);
+            foreach (var condition in hits)
+            {
+                if (condition.Term.Shape!.Covers(point.Lat, point.Lon))
+                {
+                    Hit(scratch, condition);
+                }
+            }
+
+            hits.Clear();
+        }
+    }
+
+    private void MatchNotGeo(MatchScratch scratch)
+    {
+        foreach (var field in _notGeoFields)
+        {
+            if (!TryReadTruthy(scratch, field, out var value))
+            {
+                foreach (var condition in field.NotGeo!)
+                {
+                    Hit(scratch, condition);
+                }
+
+                continue;
+            }
+
+            if (GeoPoint.Convert(value) is not { } point)
+            {
+                return;
+            }
+
+            foreach (var condition in field.NotGeo!)
+            {
+                var shape = condition.Term.Shape!;
+                if (!(shape.Envelope.Covers(point.Lat, point.Lon) && shape.Covers(point.Lat, point.Lon)))
+                {
+                    Hit(scratch, condition);
+                }
+            }
+        }
+    }
+
+    /// <summary>The field's value when present and truthy in JavaScript terms.</summary>
+    private static bool TryReadTruthy(MatchScratch scratch, FieldSlot field, out JsonElement value)
+    {
+        value = default;
+        var i = field.Index;
+        if (scratch.ValueStamps[i] != scratch.Generation)
+        {
+            return false;
+        }
+
+        if (scratch.Texts[i] is { } text)
+        {
+            using var doc = JsonDocument.Parse(JsonSerializer.Serialize(text));
+            value = doc.RootElement.Clone();
+            return text.Length > 0;
+        }
+
+        value = scratch.Values[i];
+        return value.ValueKind switch
+        {
+            JsonValueKind.String => value.ValueEquals(string.Empty) is false,
+            JsonValueKind.Number => JsValue.ReadNumber(value) != 0,
+            JsonValueKind.True or JsonValueKind.Object or JsonValueKind.Array => true,
+            _ => false,
+        };
+    }
+
+    private bool MatchObject(MatchScratch scratch, JsValue match)
+    {
+        foreach (var (key, expected) in match.Properties)
+        {
+            JsonElement? value = null;
+            if (_fields.TryGetValue(key, out var field) && scratch.ValueStamps[field.Index] == scratch.Generation)
+            {
+                value = scratch.Texts[field.Index] is { } text ? TextElement(text) : scratch.Values[field.Index];
+            }
+
+            if (!ObjectMatcher.MatchAny(value, expected))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static JsonElement TextElement(string text)
+    {
+        using var doc = JsonDocument.Parse(JsonSerializer.Serialize(text));
+        return doc.RootElement.Clone();
+    }
+
+    /// <summary>Array.prototype.includes with a scalar (SameValueZero).</summary>
+    private static bool ArrayIncludes(JsonElement array, JsValue scalar)
+    {
+        foreach (var item in array.EnumerateArray())
+        {
+            var equal = scalar.Kind switch
+            {
+                JsKind.String => item.ValueKind == JsonValueKind.String && item.ValueEquals(scalar.String),
+                JsKind.Number => item.ValueKind == JsonValueKind.Number && JsValue.ReadNumber(item) == scalar.Number,
+                JsKind.Boolean => item.ValueKind == (scalar.Boolean ? JsonValueKind.True : JsonValueKind.False),
+                JsKind.Null => item.ValueKind == JsonValueKind.Null,
+                _ => false,
+            };
+            if (equal)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void Hit(MatchScratch scratch, ConditionEntry condition)
+    {
+        var generation = scratch.Generation;
+        var stamps = scratch.SubfilterStamps;
+        var counters = scratch.Counters;
+        foreach (var subfilter in condition.Subfilters)
+        {
+            var slot = subfilter.Slot;
+            if (stamps[slot] != generation)
+            {
+                stamps[slot] = generation;
+                counters[slot] = subfilter.Conditions.Count;
+            }
+
+            if (--counters[slot] > 0)
+            {
+                continue;
+            }
+
+            foreach (var filter in subfilter.Filters)
+            {
+                if (scratch.FilterStamps[filter.Slot] != generation)
+                {
+                    scratch.FilterStamps[filter.Slot] = generation;
+                    scratch.Matched.Add(filter);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using Kuzzle.Realtime.Koncorde.Json;
+
+namespace Kuzzle.Realtime.Koncorde.Matching;
+
+/// <summary>
+/// Scalar value -> condition, with JavaScript Map semantics (strict type, 0 == -0). Lookups from a document
+/// read string values straight from the UTF-8 JSON without allocating.
+/// </summary>
+internal sealed class ScalarMap
+{
+    private readonly Dictionary<string, ConditionEntry> _strings = new(StringComparer.Ordinal);
+    private readonly Dictionary<double, ConditionEntry> _numbers = [];
+    private ConditionEntry? _true;
+    private ConditionEntry? _false;
+    private ConditionEntry? _null;
+    private Dictionary<string, ConditionEntry>.AlternateLookup<ReadOnlySpan<char>> _stringsBySpan;
+
+    public ScalarMap() => _stringsBySpan = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    public int Count { get; private set; }
+
+    public void Add(JsValue scalar, ConditionEntry condition)
+    {
+        switch (scalar.Kind)
+        {
+            case JsKind.String:
+                _strings[scalar.String] = condition;
+                break;
+            case JsKind.Number:
+                _numbers[scalar.Number] = condition;
+                break;
+            case JsKind.Boolean when scalar.Boolean:
+                _true = condition;
+                break;
+            case JsKind.Boolean:
+                _false = condition;
+                break;
+            case JsKind.Null:
+                _null = condition;
+                break;
+            default:
+                // Objects and arrays compare by identity in Koncorde: they never match.
+                return;
+        }
+
+        Count++;
+    }
+
+    public void Remove(JsValue scalar)
+    {
+        var removed = scalar.Kind switch
+        {
+            JsKind.String => _strings.Remove(scalar.String),
+            JsKind.Number => _numbers.Remove(scalar.Number),
+            JsKind.Boolean when scalar.Boolean => Clear(ref _true),
+            JsKind.Boolean => Clear(ref _false),
+            JsKind.Null => Clear(ref _null),
+            _ => false,
+        };
+        if (removed)
+        {
+            Count--;
+        }
+    }
+
+    public ConditionEntry? Find(string text) => _strings.GetValueOrDefault(text);
+
+    public ConditionEntry? Find(JsonElement value, char[] buffer)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String:
+                if (_strings.Count == 0)
+                {
+                    return null;
+                }
+
+                var raw = JsonMarshal.GetRawUtf8Value(value);
+                var content = raw[1..^1];
+                if (content.IndexOf((byte)'\\') >= 0 || content.Length > buffer.Length)
+                {
+                    return _strings.GetValueOrDefault(value.GetString()!);
+                }
+
+                var length = Encoding.UTF8.GetChars(content, buffer);
+                return _stringsBySpan.TryGetValue(buffer.AsSpan(0, length), out var found) ? found : null;
+            case JsonValueKind.Number:
+                return _numbers.Count == 0 ? null : _numbers.GetValueOrDefault(JsValue.ReadNumber(value));
+            case JsonValueKind.True:
+                return _true;
+            case JsonValueKind.False:
+                return _false;
+            case JsonValueKind.Null:
+                return _null;
+            default:
+                return null;
+        }
+    }
+
+    private static bool Clear(ref ConditionEntry? slot)
+    {
+        var had = slot is not null;
+        slot = null;
+        return had;
+    }
+}
