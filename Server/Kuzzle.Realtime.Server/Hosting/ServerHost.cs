@@ -1,0 +1,207 @@
+using System.Net;
+using Kuzzle.Realtime.Server.Api;
+using Kuzzle.Realtime.Server.Api.Controllers;
+using Kuzzle.Realtime.Server.Configuration;
+using Kuzzle.Realtime.Server.Diagnostics;
+using Kuzzle.Realtime.Server.Network;
+using Kuzzle.Realtime.Server.Network.Http;
+using Kuzzle.Realtime.Server.Network.WebSockets;
+using Kuzzle.Realtime.Server.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Kuzzle.Realtime.Server.Hosting;
+
+/// <summary>Bad configuration, reported before anything starts.</summary>
+public sealed class ConfigurationException(IReadOnlyList<string> errors)
+    : Exception("Invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => "  - " + e)))
+{
+    /// <summary>One line per problem.</summary>
+    public IReadOnlyList<string> Errors { get; } = errors;
+}
+
+/// <summary>Builds and runs the server: configuration, composition and the single listener.</summary>
+public static class ServerHost
+{
+    private static readonly Dictionary<string, string> SwitchMappings = new(StringComparer.Ordinal)
+    {
+        ["--port"] = "Kuzzle:Server:Port",
+        ["--host"] = "Kuzzle:Server:Host",
+        ["--data"] = "Kuzzle:Server:Data",
+        ["--redis"] = "Kuzzle:Server:Redis",
+        ["--node-id"] = "Kuzzle:Server:NodeId",
+    };
+
+    /// <summary>Builds the application; throws <see cref="ConfigurationException"/> on bad settings.</summary>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
+        builder.Configuration.AddCommandLine(args, SwitchMappings);
+
+        var options = new KuzzleOptions();
+        builder.Configuration.GetSection(KuzzleOptions.Section).Bind(options);
+        var settings = EffectiveSettings.Create(options, out var errors);
+        if (errors.Count > 0)
+        {
+            throw new ConfigurationException(errors);
+        }
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("System", LogLevel.Warning);
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = null; // Bounded by our own reader, so oversize bodies get Kuzzle's bare 413.
+            var host = options.Server.Host;
+            if (host == "localhost")
+            {
+                kestrel.ListenLocalhost(options.Server.Port);
+            }
+            else
+            {
+                kestrel.Listen(host is "0.0.0.0" or "*" ? IPAddress.Any : IPAddress.Parse(host), options.Server.Port);
+            }
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(settings);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new NodeIdentity(options.Server.NodeId));
+        services.AddSingleton<ServerInfo>();
+        services.AddSingleton<ApiMetrics>();
+        services.AddSingleton<ServiceHealth>();
+        services.AddSingleton(sp => new RequestGate(options.Limits.ConcurrentRequests, options.Limits.RequestsBufferSize));
+        services.AddSingleton<UserRateLimiter>();
+        services.AddSingleton(sp => new OriginPolicy(options.Server.Http));
+        services.AddSingleton<ResponseFrames>();
+        services.AddSingleton<StatsRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<StatsRecorder>());
+        services.AddSingleton<ConnectionRegistry>();
+        services.AddHostedService(sp => sp.GetRequiredService<ConnectionRegistry>());
+        services.AddSingleton<IAuthenticator, NoSessionAuthenticator>();
+        services.AddSingleton<IRightsPolicy, BootstrapRightsPolicy>();
+        services.AddSingleton<IAdminDirectory, NoUserAdminDirectory>();
+        services.AddSingleton<IRealtimeStatistics, NoRealtimeStatistics>();
+        services.AddSingleton(sp => new Lazy<ApiDescription>(() => new ApiDescription(sp.GetRequiredService<ControllerTable>())));
+        services.AddSingleton<IApiController, ServerController>();
+        services.AddSingleton(sp =>
+        {
+            var table = new ControllerTableBuilder();
+            foreach (var controller in sp.GetServices<IApiController>())
+            {
+                controller.Register(table);
+            }
+
+            return table.Build();
+        });
+        services.AddSingleton<Funnel>();
+        services.AddSingleton(sp => new HttpRouter(RouteTable.Routes));
+        services.AddSingleton<PrometheusExporter>();
+        services.AddSingleton<HttpEndpoint>();
+        services.AddSingleton<WebSocketEndpoint>();
+        configureServices?.Invoke(services);
+
+        var app = builder.Build();
+        app.UseWebSockets(new Microsoft.AspNetCore.Builder.WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
+        var ws = app.Services.GetRequiredService<WebSocketEndpoint>();
+        var http = app.Services.GetRequiredService<HttpEndpoint>();
+        var wsEnabled = options.Server.WebSocket.Enabled;
+        var httpEnabled = options.Server.Http.Enabled;
+        app.Run(context =>
+        {
+            if (context.WebSockets.IsWebSocketRequest)
+            {
+                if (wsEnabled)
+                {
+                    return ws.HandleAsync(context);
+                }
+            }
+            else if (httpEnabled)
+            {
+                return http.HandleAsync(context);
+            }
+
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        });
+
+        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+        lifetime.ApplicationStopping.Register(() =>
+        {
+            app.Services.GetRequiredService<Funnel>().BeginShutdown();
+            app.Services.GetRequiredService<ConnectionRegistry>().CloseAllAsync().Wait(TimeSpan.FromMilliseconds(options.Server.ShutdownGracePeriod));
+        });
+        return app;
+    }
+
+    /// <summary>The bound address after start (resolves port 0).</summary>
+    public static Uri BoundAddress(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new Uri(address.Replace("[::]", "0.0.0.0", StringComparison.Ordinal));
+    }
+
+    /// <summary>Runs the server until stopped; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        WebApplication app;
+        try
+        {
+            app = Build(args);
+        }
+        catch (ConfigurationException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message);
+            return 2;
+        }
+        catch (FormatException ex)
+        {
+            await Console.Error.WriteLineAsync("Invalid configuration: " + ex.Message);
+            return 2;
+        }
+
+        await using (app)
+        {
+            try
+            {
+                await app.StartAsync();
+            }
+            catch (IOException ex)
+            {
+                var settings = app.Services.GetRequiredService<EffectiveSettings>();
+                await Console.Error.WriteLineAsync(
+                    $"Cannot listen on {settings.Options.Server.Host}:{settings.Options.Server.Port}: {ex.Message} (is another server using this port?)");
+                return 1;
+            }
+
+            Console.WriteLine(StartupLine(app));
+            await app.WaitForShutdownAsync();
+            return 0;
+        }
+    }
+
+    /// <summary>The one line printed at startup: address, node, store and effective limits.</summary>
+    public static string StartupLine(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var settings = app.Services.GetRequiredService<EffectiveSettings>();
+        var info = app.Services.GetRequiredService<ServerInfo>();
+        var node = app.Services.GetRequiredService<NodeIdentity>();
+        var server = settings.Options.Server;
+        var store = server.Redis is null ? $"embedded ({Path.GetFullPath(server.Data)})" : $"redis + embedded ({Path.GetFullPath(server.Data)})";
+        var address = BoundAddress(app);
+        return $"{ServerInfo.ProductName} {info.ProductVersion} (Kuzzle API {ServerInfo.ApiVersion}) node {node.Id} listening on "
+            + $"ws+http://{address.Host}:{address.Port} | store: {store} | limits: {settings.DescribeLimits()}";
+    }
+}

@@ -1,0 +1,3 @@
+using Kuzzle.Realtime.Server.Hosting;
+
+return await ServerHost.RunAsync(args);
