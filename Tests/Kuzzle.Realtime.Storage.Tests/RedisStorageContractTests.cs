@@ -85,6 +85,45 @@ public sealed class RedisStorageContractTests : StorageContract
     }
 
     [Test]
+    public async Task Expired_and_deleted_data_leaves_no_key_behind()
+    {
+        var soon = DateTimeOffset.UtcNow.AddMilliseconds(300);
+        await Storage.Sessions.AddAsync(new SessionRecord("t1", "kuid-1", soon, "{}"), Ct);
+        await Storage.Sessions.AddAsync(new SessionRecord("t2", "kuid-1", DateTimeOffset.UtcNow.AddMilliseconds(100), "{}"), Ct);
+        await Storage.Sessions.AddAsync(new SessionRecord("t3", "kuid-2", null, "{}"), Ct);
+        await Storage.Sessions.SetExpiryAsync("t3", soon, Ct);
+        await Storage.Counters.IncrementAsync("c", TimeSpan.FromMilliseconds(200), Ct);
+        await Storage.Documents.CreateAsync("users", "u1", "{}", [new("profileIds", "admin")], Ct);
+        await Storage.Documents.ReplaceAsync("users", "u1", "{}", terms: [new("profileIds", "default")], cancellationToken: Ct);
+        await Storage.Documents.DeleteAsync("users", "u1", cancellationToken: Ct);
+
+        await DelayUntilAsync(soon.AddMilliseconds(20));
+
+        await using var raw = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_server.ConnectionString);
+        var left = new List<string>();
+        await foreach (var key in raw.GetServer(raw.GetEndPoints()[0]).KeysAsync(pattern: _prefix + "*"))
+        {
+            left.Add(key.ToString());
+        }
+
+        Assert.That(left, Is.Empty);
+    }
+
+    [Test]
+    public async Task A_user_index_outlives_every_session_it_lists()
+    {
+        await Storage.Sessions.AddAsync(new SessionRecord("long", "kuid-1", DateTimeOffset.UtcNow.AddMinutes(5), "{}"), Ct);
+        await Storage.Sessions.AddAsync(new SessionRecord("short", "kuid-1", DateTimeOffset.UtcNow.AddMilliseconds(100), "{}"), Ct);
+        await Storage.Sessions.AddAsync(new SessionRecord("extended", "kuid-2", DateTimeOffset.UtcNow.AddMilliseconds(100), "{}"), Ct);
+        await Storage.Sessions.SetExpiryAsync("extended", DateTimeOffset.UtcNow.AddMinutes(5), Ct);
+
+        await DelayUntilAsync(DateTimeOffset.UtcNow.AddMilliseconds(150));
+
+        Assert.That(await Storage.Sessions.RemoveByUserAsync("kuid-1", Ct), Is.EqualTo(new[] { "long" }));
+        Assert.That(await Storage.Sessions.RemoveByUserAsync("kuid-2", Ct), Is.EqualTo(new[] { "extended" }));
+    }
+
+    [Test]
     public async Task Connecting_while_redis_is_down_succeeds_and_operations_fail_fast()
     {
         var stopwatch = Stopwatch.StartNew();

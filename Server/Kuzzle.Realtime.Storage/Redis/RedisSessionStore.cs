@@ -9,24 +9,56 @@ namespace Kuzzle.Realtime.Storage.Redis;
 /// </summary>
 internal sealed class RedisSessionStore(IDatabase database, RedisKeys keys, RedisExecutor executor, TimeProvider time) : ISessionStore
 {
-    // KEYS: session hash, user set. ARGV: token id, user id, expiry ms ('' = infinite), json, ttl ms ('' = none), user-set prefix.
-    // Re-adding a token under another user moves it out of the previous user's set.
+    // KEYS: session hash, user set. ARGV: token id, user id, expiry ms ('' = infinite), json, ttl ms ('' = none), user-set prefix,
+    // session prefix. Re-adding a token under another user moves it out of the previous user's set.
+    // WARNING: the user set must never outlive a session it lists (else RemoveByUser misses it), so its TTL only grows and it
+    // loses its TTL while it holds an infinite session. A few random members are checked per add, so stale ones cannot pile up.
     private const string AddScript = """
         local previous = redis.call('HGET', KEYS[1], 'u')
         if previous and previous ~= ARGV[2] then redis.call('SREM', ARGV[6] .. previous, ARGV[1]) end
         redis.call('DEL', KEYS[1])
         redis.call('HSET', KEYS[1], 'u', ARGV[2], 'e', ARGV[3], 'j', ARGV[4])
         if ARGV[5] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[5]) end
+        for _, token in ipairs(redis.call('SRANDMEMBER', KEYS[2], 3)) do
+          if redis.call('HGET', ARGV[7] .. token, 'u') ~= ARGV[2] then redis.call('SREM', KEYS[2], token) end
+        end
+        local existed = redis.call('EXISTS', KEYS[2])
         redis.call('SADD', KEYS[2], ARGV[1])
+        if ARGV[5] == '' then
+          redis.call('PERSIST', KEYS[2])
+        else
+          local ttl = redis.call('PTTL', KEYS[2])
+          if existed == 0 or (ttl >= 0 and ttl < tonumber(ARGV[5])) then redis.call('PEXPIRE', KEYS[2], ARGV[5]) end
+        end
         return 1
         """;
 
-    // KEYS: session hash. ARGV: token id, user-set prefix. Reply: the removed session's expiry ('' = infinite), or false.
-    private const string RemoveScript = """
+    // Recomputes the TTL of a persistent user set (ARGV-free helper: set key, session prefix, user id) from its members, so a set
+    // that held an infinite session does not stay persistent once that session is gone. Only persistent sets pay this scan.
+    private const string RetimeUserSet = """
+        local function retimeUserSet(setKey, sessionPrefix, user)
+          if redis.call('PTTL', setKey) ~= -1 then return end
+          local longest, infinite = 0, false
+          for _, token in ipairs(redis.call('SMEMBERS', setKey)) do
+            local key = sessionPrefix .. token
+            if redis.call('HGET', key, 'u') ~= user then
+              redis.call('SREM', setKey, token)
+            else
+              local ttl = redis.call('PTTL', key)
+              if ttl == -1 then infinite = true elseif ttl > longest then longest = ttl end
+            end
+          end
+          if not infinite and longest > 0 then redis.call('PEXPIRE', setKey, longest) end
+        end
+        """;
+
+    // KEYS: session hash. ARGV: token id, user-set prefix, session prefix. Reply: the removed session's expiry ('' = infinite), or false.
+    private const string RemoveScript = RetimeUserSet + "\n" + """
         local session = redis.call('HMGET', KEYS[1], 'u', 'e')
         if not session[1] then return false end
         redis.call('DEL', KEYS[1])
         redis.call('SREM', ARGV[2] .. session[1], ARGV[1])
+        retimeUserSet(ARGV[2] .. session[1], ARGV[3], session[1])
         return session[2]
         """;
 
@@ -50,9 +82,9 @@ internal sealed class RedisSessionStore(IDatabase database, RedisKeys keys, Redi
         return reply
         """;
 
-    // KEYS: session hash. ARGV: new expiry ms, ttl ms (<= 0 ends the session), user-set prefix, token id, now ms.
-    // Reply: 1 if a live session was found. A session expired by our clock but not yet evicted by Redis must not be revived.
-    private const string SetExpiryScript = """
+    // KEYS: session hash. ARGV: new expiry ms, ttl ms (<= 0 ends the session), user-set prefix, token id, now ms, session prefix.
+    // Reply: 1 if a live session was found. An extension extends the user set too (see AddScript). A session expired by our clock but not yet evicted by Redis must not be revived.
+    private const string SetExpiryScript = RetimeUserSet + "\n" + """
         local session = redis.call('HMGET', KEYS[1], 'u', 'e')
         local user = session[1]
         if not user then return 0 end
@@ -60,9 +92,13 @@ internal sealed class RedisSessionStore(IDatabase database, RedisKeys keys, Redi
         if tonumber(ARGV[2]) <= 0 then
           redis.call('DEL', KEYS[1])
           redis.call('SREM', ARGV[3] .. user, ARGV[4])
+          retimeUserSet(ARGV[3] .. user, ARGV[6], user)
         else
           redis.call('HSET', KEYS[1], 'e', ARGV[1])
           redis.call('PEXPIRE', KEYS[1], ARGV[2])
+          local setTtl = redis.call('PTTL', ARGV[3] .. user)
+          if setTtl >= 0 and setTtl < tonumber(ARGV[2]) then redis.call('PEXPIRE', ARGV[3] .. user, ARGV[2]) end
+          retimeUserSet(ARGV[3] .. user, ARGV[6], user)
         end
         return 1
         """;
@@ -88,6 +124,7 @@ internal sealed class RedisSessionStore(IDatabase database, RedisKeys keys, Redi
             session.Json,
             expiresAt is { } end ? end - now : RedisValue.EmptyString,
             keys.UserSessionsPrefix,
+            keys.SessionPrefix,
         ];
         return executor.RunAsync(
             () => database.ScriptEvaluateAsync(AddScript, [keys.Session(session.TokenId), keys.UserSessions(session.UserId)], arguments),
@@ -118,7 +155,7 @@ internal sealed class RedisSessionStore(IDatabase database, RedisKeys keys, Redi
         return executor.RunAsync(
             async () =>
             {
-                var expiry = await database.ScriptEvaluateAsync(RemoveScript, [keys.Session(tokenId)], [tokenId, keys.UserSessionsPrefix]);
+                var expiry = await database.ScriptEvaluateAsync(RemoveScript, [keys.Session(tokenId)], [tokenId, keys.UserSessionsPrefix, keys.SessionPrefix]);
                 return !expiry.IsNull && IsLive(Parse((RedisValue)expiry));
             },
             cancellationToken);
@@ -138,7 +175,7 @@ internal sealed class RedisSessionStore(IDatabase database, RedisKeys keys, Redi
             {
                 var now = Now();
                 var expiresAt = newExpiry.ToUnixTimeMilliseconds();
-                RedisValue[] arguments = [expiresAt, expiresAt - now, keys.UserSessionsPrefix, tokenId, now];
+                RedisValue[] arguments = [expiresAt, expiresAt - now, keys.UserSessionsPrefix, tokenId, now, keys.SessionPrefix];
                 return (long)await database.ScriptEvaluateAsync(SetExpiryScript, [keys.Session(tokenId)], arguments) == 1;
             },
             cancellationToken);
