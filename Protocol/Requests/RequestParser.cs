@@ -108,8 +108,7 @@ public static class RequestParser
                         clientRequestId = v.GetString();
                         if (!string.IsNullOrEmpty(clientRequestId))
                         {
-                            request.RequestId = clientRequestId;
-                            request.RequestIdElement = v;
+                            request.SetClientRequestId(clientRequestId, v);
                         }
                     }
                     else if (v.ValueKind is not (JsonValueKind.Null or JsonValueKind.False))

@@ -106,7 +106,7 @@ public static class ResponseEnvelope
     private static void WriteRequestId(Utf8JsonWriter writer, RequestInput? request, string requestId, ReadOnlySpan<byte> name)
     {
         if (request is not null && request.RequestIdElement.ValueKind == JsonValueKind.String
-            && ReferenceEquals(request.RequestId, requestId))
+            && string.Equals(request.RequestId, requestId, StringComparison.Ordinal))
         {
             writer.WritePropertyName(name);
             request.RequestIdElement.WriteTo(writer);
