@@ -88,7 +88,10 @@ internal sealed partial class Standardizer
         return BuildGroup(value.Items.Select(item => Standardize(item, path)!).ToList(), isAnd, path);
     }
 
-    /// <summary>Flattens same-operator children; when terms sit next to groups, the terms are wrapped in their own leaf group.</summary>
+    /// <summary>
+    /// Flattens same-operator children; when terms sit next to groups, the terms are standardised again and
+    /// wrapped in their own leaf group (path: the group's keyword path).
+    /// </summary>
     private static FilterNode BuildGroup(List<FilterNode> children, bool isAnd, string? path)
     {
         var isLeaf = true;
@@ -117,7 +120,8 @@ internal sealed partial class Standardizer
 
         if (!isLeaf && leaves.Count > 1)
         {
-            var sub = BuildGroup(leaves, isAnd, path);
+            var subPath = PathAdd(path, isAnd ? "and" : "or");
+            var sub = BuildGroup(leaves.Select(l => Restandardize(l, subPath)).ToList(), isAnd, subPath);
             return new GroupNode(isAnd, [.. groups, sub], isLeaf: false);
         }
 
@@ -146,7 +150,7 @@ internal sealed partial class Standardizer
                 var items = new List<FilterNode>(g.Items.Count);
                 foreach (var item in g.Items)
                 {
-                    var negated = NotOf(Restandardize(item));
+                    var negated = NotOf(Restandardize(item, "not"));
                     if (negated is GroupNode)
                     {
                         isLeaf = false;
@@ -163,18 +167,22 @@ internal sealed partial class Standardizer
         }
     }
 
-    /// <summary>Runs standardisation again on a standardised node, as Koncorde does when it pushes a negation down.</summary>
-    private static FilterNode Restandardize(FilterNode node)
+    /// <summary>
+    /// Runs standardisation again on a standardised node, as Koncorde does when it pushes a negation down or
+    /// regroups terms (<paramref name="path"/>: the path standardisation is called with).
+    /// </summary>
+    private static FilterNode Restandardize(FilterNode node, string? path)
     {
         switch (node)
         {
             case GroupNode g:
-                return BuildGroup(g.Items.Select(Restandardize).ToList(), g.IsAnd, null);
+                var groupPath = PathAdd(path, g.IsAnd ? "and" : "or");
+                return BuildGroup(g.Items.Select(i => Restandardize(i, groupPath)).ToList(), g.IsAnd, groupPath);
             case NotNode n:
-                return NotOf(Restandardize(n.Inner));
+                return NotOf(Restandardize(n.Inner, PathAdd(path, "not")));
             case TermNode { Term.Kind: TermKind.Geospatial }:
-                // Koncorde re-reads the rewritten geo term, whose keyword it does not know.
-                throw KoncordeException.At("not.geospatial", "unknown keyword");
+                // Koncorde reads its own rewritten geo term again, and does not know that keyword.
+                throw KoncordeException.At(PathAdd(path, "geospatial"), "unknown keyword");
             default:
                 return node;
         }

@@ -7,6 +7,18 @@ const { Koncorde } = require('koncorde');
 const SEED = Buffer.from('^m&mOISKBvb1xpl1mRsrylaQXpjb&IJX');
 let koncorde = new Koncorde({ seed: SEED, maxConditions: 100 });
 
+// Keys sorted at every level, like the engine's own hashing input: lets the C# side compare subfilters.
+function stable(value) {
+  if (Array.isArray(value)) {
+    return `[${value.map(stable).join(',')}]`;
+  }
+  if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value).filter(k => value[k] !== undefined).sort();
+    return `{${keys.map(k => `${JSON.stringify(k)}:${stable(value[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
 function handle(request) {
   switch (request.op) {
     case 'reset':
@@ -14,10 +26,13 @@ function handle(request) {
       return {};
     case 'normalize': {
       const normalized = koncorde.normalize(request.filter, request.index);
-      return { id: normalized.id, filter: normalized.filter };
+      return { id: normalized.id, subfilters: normalized.filter.map(stable) };
     }
-    case 'register':
-      return { id: koncorde.register(request.filter, request.index) };
+    case 'register': {
+      const normalized = koncorde.normalize(request.filter, request.index);
+      koncorde.store(normalized);
+      return { id: normalized.id, subfilters: normalized.filter.map(stable) };
+    }
     case 'remove':
       koncorde.remove(request.id, request.index);
       return {};
