@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs every test of the solution on a fresh machine: installs what the tests need (redis-server from apt, the npm
+# packages of the client-compatibility and differential tests), builds, runs all test projects, and ends with
+# one line: "tests: N passed, M failed".
+set -uo pipefail
+cd "$(dirname "$0")"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "redis-server (for the Redis storage contract tests)"
+if ! command -v redis-server >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  fi
+fi
+command -v redis-server >/dev/null 2>&1 && redis-server --version || echo "redis-server could not be installed: the Redis tests will fail"
+
+step "npm packages (kuzzle-sdk, koncorde)"
+for dir in $(git ls-files '*package.json' | xargs -n1 dirname); do
+  if [ -f "$dir/package-lock.json" ]; then
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || echo "npm ci failed in $dir"
+  else
+    (cd "$dir" && npm install --no-audit --no-fund --loglevel=error) || echo "npm install failed in $dir"
+  fi
+done
+
+step "build and test"
+rm -rf TestResults
+# Two cores: one test assembly at a time keeps socket and timing tests honest.
+dotnet test Kuzzle.Realtime.sln -c Release --logger trx --results-directory TestResults -m:1 "$@"
+rc=$?
+
+passed=0; failed=0
+for f in TestResults/*.trx; do
+  [ -f "$f" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$f" | head -n1)
+  get() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
+  passed=$((passed + $(get passed)))
+  failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
+done
+# A build error or a crash never reads as green, and a run that executed nothing is a failure.
+if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then failed=1; rc=1; fi
+echo "tests: $passed passed, $failed failed"
+exit "$rc"
