@@ -61,7 +61,7 @@ public static class CompareCommand
     }
 
     internal static RttOptions ReadTemplate(CommandLine cli) =>
-        RttCommand.ReadOptions(cli, new Uri("ws://127.0.0.1/"), null, connections: 1000, duration: 10, warmup: 2, quietWait: 30);
+        RttCommand.ReadOptions(cli, new Uri("ws://127.0.0.1/"), null, connections: 1000, duration: 10, warmup: 2, quietWait: 20);
 
     /// <summary>One request before measuring, so a server that rejects the payload fails fast with its answer shown.</summary>
     internal static async Task ProbeAsync(ServerProcess server, string payload, CancellationToken cancellationToken)

@@ -1,0 +1,62 @@
+'use strict';
+// Reference side of the Koncorde benchmark: reads the shapes (filters + one document each) written by the
+// C# bench, measures indexation, matching throughput and removal, prints one JSON result.
+const fs = require('fs');
+const v8 = require('v8');
+const { Koncorde } = require('koncorde');
+
+const input = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+const seconds = input.seconds;
+
+function heapUsed() {
+  if (global.gc) {
+    global.gc();
+  }
+  return v8.getHeapStatistics().used_heap_size;
+}
+
+function measureMatching(koncorde, document) {
+  // Warm up, then count calls in batches until the time budget is spent.
+  for (let i = 0; i < 2000; i++) {
+    koncorde.test(document);
+  }
+  let matches = 0;
+  let ops = 0;
+  const start = process.hrtime.bigint();
+  const budget = BigInt(Math.round(seconds * 1e9));
+  let elapsed = 0n;
+  while (elapsed < budget) {
+    for (let i = 0; i < 500; i++) {
+      matches += koncorde.test(document).length;
+    }
+    ops += 500;
+    elapsed = process.hrtime.bigint() - start;
+  }
+  return { opsPerSecond: ops / (Number(elapsed) / 1e9), matchesPerCall: matches / ops };
+}
+
+const results = [];
+for (const shape of input.shapes) {
+  const koncorde = new Koncorde();
+  const baseHeap = heapUsed();
+  const started = process.hrtime.bigint();
+  const ids = shape.filters.map(filter => koncorde.register(filter));
+  const indexSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const heapBytes = heapUsed() - baseHeap;
+  const matching = measureMatching(koncorde, shape.document);
+  const removalStart = process.hrtime.bigint();
+  for (const id of ids) {
+    koncorde.remove(id);
+  }
+  const removalSeconds = Number(process.hrtime.bigint() - removalStart) / 1e9;
+  results.push({
+    name: shape.name,
+    indexSeconds,
+    bytesPerFilter: heapBytes / shape.filters.length,
+    opsPerSecond: matching.opsPerSecond,
+    matchesPerCall: matching.matchesPerCall,
+    removalSeconds,
+  });
+}
+
+process.stdout.write(JSON.stringify({ node: process.version, results }) + '\n');
