@@ -19,8 +19,9 @@ public sealed class EmbeddedStorageContractTests : StorageContract
     [OneTimeTearDown]
     public void DeleteFixtureDirectory() => Directory.Delete(_fixtureDirectory, recursive: true);
 
-    protected override async Task<IStorageProvider> CreateProviderAsync(ChangeFeedErrorHandler onHandlerError)
-        => await EmbeddedStorage.OpenAsync(NewDataDirectory(), Options(onHandlerError), Ct);
+    protected override async Task<IStorageProvider> CreateProviderAsync(ChangeFeedErrorHandler onHandlerError, TimeProvider? clock = null)
+        => await EmbeddedStorage.OpenAsync(
+            NewDataDirectory(), Options(onHandlerError) with { TimeProvider = clock ?? TimeProvider.System }, Ct);
 
     [Test]
     public void The_provider_is_named_embedded() => Assert.That(Storage.Name, Is.EqualTo("embedded"));

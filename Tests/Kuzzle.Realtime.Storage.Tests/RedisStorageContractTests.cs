@@ -27,10 +27,16 @@ public sealed class RedisStorageContractTests : StorageContract
     [OneTimeTearDown]
     public async Task StopRedis() => await _server.DisposeAsync();
 
-    protected override async Task<IStorageProvider> CreateProviderAsync(ChangeFeedErrorHandler onHandlerError)
+    protected override async Task<IStorageProvider> CreateProviderAsync(ChangeFeedErrorHandler onHandlerError, TimeProvider? clock = null)
     {
-        _prefix = $"test-{Guid.NewGuid():N}:";
-        return await ConnectAsync(_prefix, onHandlerError);
+        var prefix = $"test-{Guid.NewGuid():N}:";
+        if (clock is not null)
+        {
+            return await ConnectAsync(prefix, onHandlerError, clock);
+        }
+
+        _prefix = prefix;
+        return await ConnectAsync(prefix, onHandlerError);
     }
 
     [Test]
@@ -152,6 +158,7 @@ public sealed class RedisStorageContractTests : StorageContract
             await AssertUnavailableAsync(() => Storage.Counters.IncrementAsync("k", TimeSpan.FromSeconds(1), Ct));
             await AssertUnavailableAsync(() => Storage.ChangeFeed.PublishAsync("ch", "lost"u8.ToArray(), Ct));
             await AssertUnavailableAsync(() => Storage.PingAsync(Ct));
+            await AssertUnavailableAsync(() => Storage.ChangeFeed.SubscribeAsync("other", _ => ValueTask.CompletedTask, Ct));
         }
         finally
         {
@@ -165,6 +172,11 @@ public sealed class RedisStorageContractTests : StorageContract
         Assert.That((await Storage.Documents.CreateAsync("users", "alice", "{}", cancellationToken: Ct)).Version, Is.EqualTo(1));
         Assert.That(await Storage.Counters.IncrementAsync("k", TimeSpan.FromSeconds(10), Ct), Is.EqualTo(1));
         await WaitForResubscriptionAsync(received);
+
+        // The subscription attempted during the outage failed, so nothing may be left listening for it.
+        await using var raw = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_server.ConnectionString);
+        var numsub = (StackExchange.Redis.RedisResult[])(await raw.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", _prefix + "feed:other", _prefix + "feed:ch"))!;
+        Assert.That(((long)numsub[1], (long)numsub[3]), Is.EqualTo((0L, 1L)));
     }
 
     private static async Task AssertUnavailableAsync(Func<Task> operation)
@@ -205,8 +217,12 @@ public sealed class RedisStorageContractTests : StorageContract
         Assert.That(await TakeAsync(received, 1), Is.EqualTo(new[] { "after" }));
     }
 
-    private async Task<RedisStorage> ConnectAsync(string prefix, ChangeFeedErrorHandler onHandlerError)
-        => await RedisStorage.ConnectAsync(_server.ConnectionString, prefix, FastFailing with { OnChangeFeedHandlerError = onHandlerError }, Ct);
+    private async Task<RedisStorage> ConnectAsync(string prefix, ChangeFeedErrorHandler onHandlerError, TimeProvider? clock = null)
+        => await RedisStorage.ConnectAsync(
+            _server.ConnectionString,
+            prefix,
+            FastFailing with { OnChangeFeedHandlerError = onHandlerError, TimeProvider = clock ?? TimeProvider.System },
+            Ct);
 
     private static int UnusedPort()
     {

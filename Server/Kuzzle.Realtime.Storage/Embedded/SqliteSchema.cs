@@ -40,9 +40,6 @@ internal static class SqliteSchema
         """,
     ];
 
-    /// <summary>The schema version this build writes.</summary>
-    public static int CurrentVersion => Migrations.Length;
-
     public static async Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         var version = await ReadVersionAsync(connection, cancellationToken);

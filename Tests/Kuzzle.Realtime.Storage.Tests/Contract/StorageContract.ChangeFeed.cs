@@ -81,6 +81,34 @@ public abstract partial class StorageContract
     }
 
     [Test]
+    public async Task A_handler_may_dispose_its_own_subscription()
+    {
+        var selfDisposing = Channel.CreateUnbounded<string>();
+        var sentinel = Channel.CreateUnbounded<string>();
+        IAsyncDisposable? own = null;
+        var subscribed = new TaskCompletionSource();
+        own = await Feed.SubscribeAsync(
+            "ch",
+            async payload =>
+            {
+                await subscribed.Task;
+                await selfDisposing.Writer.WriteAsync(Encoding.UTF8.GetString(payload.Span), Ct);
+                await own!.DisposeAsync();
+            },
+            Ct);
+        subscribed.SetResult();
+        await using var other = await Feed.SubscribeAsync("ch", Collect(sentinel), Ct);
+
+        await Feed.PublishAsync("ch", "first"u8.ToArray(), Ct);
+        await Feed.PublishAsync("ch", "second"u8.ToArray(), Ct);
+
+        Assert.That(await TakeAsync(sentinel, 2), Is.EqualTo(new[] { "first", "second" }));
+        Assert.That(await TakeAsync(selfDisposing, 1), Is.EqualTo(new[] { "first" }));
+        Assert.That(selfDisposing.Reader.TryRead(out _), Is.False);
+        await own.DisposeAsync();
+    }
+
+    [Test]
     public async Task Publishing_without_subscribers_is_harmless()
     {
         await Feed.PublishAsync("nobody-listens", "x"u8.ToArray(), Ct);

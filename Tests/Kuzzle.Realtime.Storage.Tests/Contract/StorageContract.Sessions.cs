@@ -125,6 +125,27 @@ public abstract partial class StorageContract
         Assert.That(await Sessions.GetAsync("t2", Ct), Is.Null);
     }
 
+    [Test]
+    public async Task Session_expiry_holds_to_the_millisecond_of_the_clock()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var storage = await CreateProviderAsync(ReportHandlerError, clock);
+        var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().AddSeconds(10).ToUnixTimeMilliseconds());
+        await storage.Sessions.AddAsync(new SessionRecord("t1", "kuid-1", expiresAt, "{}"), Ct);
+        await storage.Sessions.AddAsync(new SessionRecord("t2", "kuid-1", expiresAt, "{}"), Ct);
+
+        clock.Now = expiresAt.AddMilliseconds(-1);
+        Assert.That(await storage.Sessions.GetAsync("t1", Ct), Is.Not.Null);
+        Assert.That(await storage.Sessions.ListByUserAsync("kuid-1", Ct), Has.Count.EqualTo(2));
+
+        clock.Now = expiresAt;
+        Assert.That(await storage.Sessions.GetAsync("t1", Ct), Is.Null);
+        Assert.That(await storage.Sessions.ListByUserAsync("kuid-1", Ct), Is.Empty);
+        Assert.That(await storage.Sessions.SetExpiryAsync("t1", expiresAt.AddHours(1), Ct), Is.False);
+        Assert.That(await storage.Sessions.RemoveAsync("t2", Ct), Is.False);
+        Assert.That(await storage.Sessions.RemoveByUserAsync("kuid-1", Ct), Is.Empty);
+    }
+
     /// <summary>Waits until just after <paramref name="moment"/>: short, bounded waits only.</summary>
     protected static async Task DelayUntilAsync(DateTimeOffset moment)
     {

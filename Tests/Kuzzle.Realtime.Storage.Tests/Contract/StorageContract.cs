@@ -17,8 +17,11 @@ public abstract partial class StorageContract
     /// <summary>Cancelled when the test runs too long, so a hang fails instead of blocking the run.</summary>
     protected static CancellationToken Ct => TestContext.CurrentContext.CancellationToken;
 
-    /// <summary>Creates a provider isolated from every other test's, reporting change-feed handler errors to <paramref name="onHandlerError"/>.</summary>
-    protected abstract Task<IStorageProvider> CreateProviderAsync(ChangeFeedErrorHandler onHandlerError);
+    /// <summary>
+    /// Creates a provider isolated from every other test's, reporting change-feed handler errors to <paramref name="onHandlerError"/>
+    /// and reading time from <paramref name="clock"/> (the system clock when null).
+    /// </summary>
+    protected abstract Task<IStorageProvider> CreateProviderAsync(ChangeFeedErrorHandler onHandlerError, TimeProvider? clock = null);
 
     [SetUp]
     public async Task CreateStorage()
