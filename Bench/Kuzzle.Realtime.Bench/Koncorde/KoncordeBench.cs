@@ -34,6 +34,15 @@ public static class KoncordeBench
             .ToList();
         Console.WriteLine($"koncorde: {options.Filters} filters per shape, {options.Seconds}s per matching measurement, seed {options.Seed}");
 
+        // Warm-up pass on small copies so that every code path is jitted before measuring.
+        var measured = BenchOptions.Current;
+        BenchOptions.Use(measured with { Seconds = 0.2 });
+        foreach (var shape in BenchShapes.Create(500, options.Seed + 1))
+        {
+            Measure(shape);
+        }
+
+        BenchOptions.Use(measured);
         var ours = shapes.Select(Measure).ToList();
         JsonElement? reference = null;
         if (options.RunNode)
@@ -148,6 +157,8 @@ public static class KoncordeBench
     private sealed record BenchOptions(int Filters, double Seconds, int Seed, string[] Only, bool RunNode, string? JsonPath)
     {
         public static BenchOptions Current { get; private set; } = new(10000, 2, 1, [], true, null);
+
+        public static void Use(BenchOptions options) => Current = options;
 
         public static BenchOptions Parse(string[] args)
         {
