@@ -81,6 +81,27 @@ public sealed class EmbeddedStorageContractTests : StorageContract
     }
 
     [Test]
+    public async Task A_file_that_is_not_a_database_makes_the_store_unavailable()
+    {
+        var directory = NewDataDirectory();
+        Directory.CreateDirectory(directory);
+        await File.WriteAllTextAsync(Path.Combine(directory, "kuzzle.db"), new string('x', 4096), Ct);
+
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => EmbeddedStorage.OpenAsync(directory, cancellationToken: Ct));
+    }
+
+    [Test]
+    public async Task A_disposed_store_refuses_operations()
+    {
+        var storage = await EmbeddedStorage.OpenAsync(NewDataDirectory(), cancellationToken: Ct);
+        await storage.DisposeAsync();
+        await storage.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => storage.Documents.GetAsync("users", "alice", Ct));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => storage.Sessions.AddAsync(new SessionRecord("t", "u", null, "{}"), Ct));
+    }
+
+    [Test]
     public async Task Expired_rows_are_purged_in_the_background()
     {
         var directory = NewDataDirectory();

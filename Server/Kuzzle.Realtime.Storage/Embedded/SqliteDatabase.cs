@@ -13,6 +13,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     private const int SqliteCorrupt = 11;
     private const int SqliteFull = 13;
     private const int SqliteCantOpen = 14;
+    private const int SqliteNotADatabase = 26;
 
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
@@ -20,6 +21,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     // WARNING: every write goes through _writer under _writeLock. SQLite allows one writer at a time anyway; serialising
     // here avoids SQLITE_BUSY retries and read-to-write upgrade deadlocks between our own connections.
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private volatile bool _disposed;
 
     private SqliteDatabase(string connectionString, SqliteConnection writer)
     {
@@ -67,6 +69,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     /// <summary>Runs <paramref name="read"/> on a pooled connection inside one read transaction (one consistent snapshot).</summary>
     public async Task<T> ReadAsync<T>(Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         try
         {
             await using var connection = new SqliteConnection(_connectionString);
@@ -85,9 +88,11 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     /// <summary>Runs <paramref name="write"/> in one transaction; returns only after the commit (rolls back when it throws).</summary>
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<T>> write, CancellationToken cancellationToken)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             await using var transaction = _writer.BeginTransaction(deferred: false);
             var result = await write(_writer, transaction, cancellationToken);
 
@@ -111,6 +116,12 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         await _writeLock.WaitAsync();
         try
         {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
             await _writer.DisposeAsync();
 
             // Pooled readers keep the file open; release them so the directory can be reopened or deleted.
@@ -119,7 +130,6 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         finally
         {
             _writeLock.Release();
-            _writeLock.Dispose();
         }
     }
 
@@ -139,5 +149,5 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     }
 
     private static bool IsUnavailable(SqliteException e) => (e.SqliteErrorCode & 0xFF) is
-        SqliteBusy or SqliteLocked or SqliteReadOnly or SqliteIoError or SqliteCorrupt or SqliteFull or SqliteCantOpen;
+        SqliteBusy or SqliteLocked or SqliteReadOnly or SqliteIoError or SqliteCorrupt or SqliteFull or SqliteCantOpen or SqliteNotADatabase;
 }

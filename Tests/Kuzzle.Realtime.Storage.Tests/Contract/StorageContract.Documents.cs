@@ -301,6 +301,35 @@ public abstract partial class StorageContract
     }
 
     [Test]
+    public async Task A_large_batch_is_still_all_or_nothing()
+    {
+        await Documents.CreateAsync("roles", "last", "{}", cancellationToken: Ct);
+        var batch = new WriteBatch();
+        for (var i = 0; i < 300; i++)
+        {
+            batch.Create(Users, $"bulk-{i:D3}", $$"""{"i":{{i}}}""", [new("group", (i % 2).ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        }
+
+        var failing = new WriteBatch();
+        foreach (var operation in batch.Operations)
+        {
+            failing.Create(operation.Collection, operation.Id, operation.Json!, [.. operation.Terms]);
+        }
+
+        failing.Create("roles", "last", "{}");
+
+        await Assert.ThrowsAsync<DocumentExistsException>(() => Documents.ExecuteAsync(failing, Ct));
+        Assert.That(await Documents.CountAsync(Users, Ct), Is.Zero);
+        Assert.That(await Documents.CountByTermAsync(Users, "group", "1", Ct), Is.Zero);
+
+        var results = await Documents.ExecuteAsync(batch, Ct);
+
+        Assert.That(results, Has.Count.EqualTo(300));
+        Assert.That(await Documents.CountAsync(Users, Ct), Is.EqualTo(300));
+        Assert.That(await Documents.CountByTermAsync(Users, "group", "1", Ct), Is.EqualTo(150));
+    }
+
+    [Test]
     public async Task Concurrent_optimistic_increments_never_lose_an_update()
     {
         const int writers = 8;
