@@ -39,6 +39,14 @@ public sealed class RedisStorageContractTests : StorageContract
         return await ConnectAsync(prefix, onHandlerError);
     }
 
+    /// <summary>Hygiene: once a test has disposed its subscriptions, none of its channels may still be subscribed in Redis.</summary>
+    protected override async Task AssertNothingLeakedAsync()
+    {
+        await using var raw = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_server.ConnectionString);
+        var channels = (StackExchange.Redis.RedisResult[])(await raw.GetDatabase().ExecuteAsync("PUBSUB", "CHANNELS", _prefix + "*"))!;
+        Assert.That(channels.Select(c => c.ToString()), Is.Empty, "subscriptions still active after the test disposed them");
+    }
+
     [Test]
     public void The_provider_is_named_redis() => Assert.That(Storage.Name, Is.EqualTo("redis"));
 

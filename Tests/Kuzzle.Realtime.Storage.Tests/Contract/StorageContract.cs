@@ -33,11 +33,21 @@ public abstract partial class StorageContract
     [TearDown]
     public async Task DisposeStorage()
     {
-        await Storage.DisposeAsync();
+        try
+        {
+            await AssertNothingLeakedAsync();
+        }
+        finally
+        {
+            await Storage.DisposeAsync();
+        }
 
         // Hygiene: a handler error nobody expected fails the test.
         Assert.That(_handlerErrors, Is.Empty, "unexpected change-feed handler errors");
     }
+
+    /// <summary>Runs after the test, before its provider is disposed: a fixture checks there that the test released what it took.</summary>
+    protected virtual Task AssertNothingLeakedAsync() => Task.CompletedTask;
 
     /// <summary>Takes the handler errors reported so far (tests that provoke one assert on it).</summary>
     protected List<(string Channel, Exception Error)> DrainHandlerErrors()
