@@ -62,12 +62,25 @@ internal sealed class GeoAnnulus(double lat, double lon, double from, double to)
 internal sealed class GeoPolygon : GeoShape
 {
     private readonly (double Lat, double Lon)[] _points;
-    private readonly (double X, double Y, double Z)[] _vectors;
+    private readonly Edge[] _edges;
 
     public GeoPolygon((double Lat, double Lon)[] points)
     {
         _points = points;
-        _vectors = points.Select(p => Geodesy.ToVector(p.Lat, p.Lon)).ToArray();
+        var vectors = points.Select(p => Geodesy.ToVector(p.Lat, p.Lon)).ToArray();
+        _edges = new Edge[points.Length];
+        for (var i = 0; i < points.Length; i++)
+        {
+            var j = (i + 1) % points.Length;
+            var (a, b) = (vectors[i], vectors[j]);
+
+            // Normal of the edge's great circle (a x b): the sign of its dot product with a point gives the side.
+            var nx = (a.Y * b.Z) - (a.Z * b.Y);
+            var ny = (a.Z * b.X) - (a.X * b.Z);
+            var nz = (a.X * b.Y) - (a.Y * b.X);
+            _edges[i] = new Edge(points[i].Lat, points[i].Lon, points[j].Lat, points[j].Lon, nx, ny, nz, 1e-15 * Math.Max(1, Math.Sqrt((nx * nx) + (ny * ny) + (nz * nz))));
+        }
+
         var env = Envelope.Of(points[0].Lon, points[0].Lat, points[0].Lon, points[0].Lat);
         foreach (var (lat, lon) in points)
         {
@@ -85,19 +98,14 @@ internal sealed class GeoPolygon : GeoShape
 
     public override bool Covers(double lat, double lon)
     {
-        var p = Geodesy.ToVector(lat, lon);
+        (double X, double Y, double Z)? p = null;
         var winding = 0;
-        var n = _points.Length;
-        for (var i = 0; i < n; i++)
+        foreach (ref readonly var edge in _edges.AsSpan())
         {
-            var a = _points[i];
-            var b = _points[(i + 1) % n];
-            var va = _vectors[i];
-            var vb = _vectors[(i + 1) % n];
-            if (a.Lon == b.Lon)
+            if (edge.LonA == edge.LonB)
             {
                 // Meridian edge: only matters for the boundary.
-                if (lon == a.Lon && lat >= Math.Min(a.Lat, b.Lat) && lat <= Math.Max(a.Lat, b.Lat))
+                if (lon == edge.LonA && lat >= Math.Min(edge.LatA, edge.LatB) && lat <= Math.Max(edge.LatA, edge.LatB))
                 {
                     return true;
                 }
@@ -105,26 +113,23 @@ internal sealed class GeoPolygon : GeoShape
                 continue;
             }
 
-            var eastward = a.Lon < b.Lon;
-            var west = eastward ? a.Lon : b.Lon;
-            var east = eastward ? b.Lon : a.Lon;
+            var eastward = edge.LonA < edge.LonB;
+            var west = eastward ? edge.LonA : edge.LonB;
+            var east = eastward ? edge.LonB : edge.LonA;
             if (lon < west || lon > east)
             {
                 continue;
             }
 
-            // Side of the point against the edge's great circle (normal = a x b).
-            var nx = (va.Y * vb.Z) - (va.Z * vb.Y);
-            var ny = (va.Z * vb.X) - (va.X * vb.Z);
-            var nz = (va.X * vb.Y) - (va.Y * vb.X);
-            var side = (nx * p.X) + (ny * p.Y) + (nz * p.Z);
-            var north = eastward ? side > 0 : side < 0;
-            if (Math.Abs(side) <= 1e-15 * Math.Max(1, Math.Sqrt((nx * nx) + (ny * ny) + (nz * nz))))
+            var v = p ??= Geodesy.ToVector(lat, lon);
+            var side = (edge.Nx * v.X) + (edge.Ny * v.Y) + (edge.Nz * v.Z);
+            if (Math.Abs(side) <= edge.Tolerance)
             {
                 return true;
             }
 
             // Half-open span so a ray through a vertex counts once; only edges north of the point cross the ray.
+            var north = eastward ? side > 0 : side < 0;
             if (lon == east || north)
             {
                 continue;
@@ -135,4 +140,6 @@ internal sealed class GeoPolygon : GeoShape
 
         return winding != 0;
     }
+
+    private readonly record struct Edge(double LatA, double LonA, double LatB, double LonB, double Nx, double Ny, double Nz, double Tolerance);
 }

@@ -31,6 +31,9 @@ internal sealed class ConditionEntry(CanonicalCondition canonical)
     public FieldSlot? Field { get; set; }
     public Regex? Regex { get; set; }
 
+    /// <summary>regexp: the first character a matching value must have, or -1.</summary>
+    public int RegexFirstChar { get; set; } = -1;
+
     /// <summary>select: id of the query's filter in the nested engine.</summary>
     public string? SelectFilterId { get; set; }
 }

@@ -21,7 +21,7 @@ internal sealed class FieldSlot(string path, int index)
     public IntervalIndex<ConditionEntry>? Range { get; set; }
     public IntervalIndex<ConditionEntry>? NotRange { get; set; }
     public List<ConditionEntry>? NotRangeAll { get; set; }
-    public List<ConditionEntry>? Regexps { get; set; }
+    public RegexpIndex? Regexps { get; set; }
     public List<ConditionEntry>? NotRegexps { get; set; }
     public SpatialIndex<ConditionEntry>? Geo { get; set; }
     public int GeoCount { get; set; }

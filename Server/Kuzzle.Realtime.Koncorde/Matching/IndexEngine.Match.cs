@@ -271,14 +271,15 @@ internal sealed partial class IndexEngine
 
         if (field.Regexps is { Count: > 0 } regexps && kind == JsonValueKind.String)
         {
-            var s = text ?? value.GetString()!;
-            foreach (var condition in regexps)
+            var hits = scratch.Hits;
+            hits.Clear();
+            regexps.Match(text ?? value.GetString()!, hits);
+            foreach (var condition in hits)
             {
-                if (condition.Regex!.IsMatch(s))
-                {
-                    Hit(scratch, condition);
-                }
+                Hit(scratch, condition);
             }
+
+            hits.Clear();
         }
 
         if (field.Selects is { Count: > 0 } selects && kind == JsonValueKind.Array)
@@ -376,7 +377,7 @@ internal sealed partial class IndexEngine
             var s = !present ? null : text ?? (kind == JsonValueKind.String ? value.GetString()! : JsNumber.ToJsString(JsValue.FromElement(value)));
             foreach (var condition in notRegexps)
             {
-                if (s is null || !condition.Regex!.IsMatch(s))
+                if (s is null || (condition.RegexFirstChar >= 0 && (s.Length == 0 || s[0] != condition.RegexFirstChar)) || !condition.Regex!.IsMatch(s))
                 {
                     Hit(scratch, condition);
                 }

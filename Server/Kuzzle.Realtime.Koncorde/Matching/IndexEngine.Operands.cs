@@ -76,7 +76,15 @@ internal sealed partial class IndexEngine
                 break;
             case TermKind.Regexp:
                 condition.Regex = RegexCompiler.Compile(term.Pattern, term.Flags);
-                (not ? field.NotRegexps ??= [] : field.Regexps ??= []).Add(condition);
+                condition.RegexFirstChar = RegexpIndex.RequiredFirstChar(term.Pattern, term.Flags);
+                if (not)
+                {
+                    (field.NotRegexps ??= []).Add(condition);
+                }
+                else
+                {
+                    (field.Regexps ??= new RegexpIndex()).Add(condition);
+                }
                 break;
             case TermKind.Geospatial when !not:
                 (field.Geo ??= new SpatialIndex<ConditionEntry>()).Add(term.Shape!.Envelope, condition);
@@ -204,8 +212,11 @@ internal sealed partial class IndexEngine
                 field.NotRange!.Remove(condition);
                 field.NotRangeAll!.Remove(condition);
                 break;
+            case TermKind.Regexp when not:
+                field.NotRegexps!.Remove(condition);
+                break;
             case TermKind.Regexp:
-                (not ? field.NotRegexps : field.Regexps)!.Remove(condition);
+                field.Regexps!.Remove(condition);
                 break;
             case TermKind.Geospatial when !not:
                 field.Geo!.Remove(condition);

@@ -1,19 +1,23 @@
 namespace Kuzzle.Realtime.Koncorde.Matching;
 
 /// <summary>
-/// Stabbing queries over closed intervals: a sorted array with an implicit augmented tree (subtree max of upper
-/// bounds), O(log n + k). Additions go to a small pending list and removals to tombstones until the owner
-/// rebuilds, so writers stay O(1) and readers never see a half-built structure.
+/// Stabbing queries over closed intervals. Finite intervals are grouped by width class (power of two) and
+/// sorted by lower bound: a query binary-searches each class and scans back only over lower bounds within that
+/// class's width, so it costs O(classes · log n + hits). Half-lines live in two sorted arrays whose matching
+/// part is a prefix or a suffix. Additions wait in a small pending list and removals are tombstoned until
+/// the owner rebuilds, so writers stay cheap and readers never see a half-built structure.
 /// </summary>
 internal sealed class IntervalIndex<T>
     where T : class
 {
     private const int PendingLimit = 32;
-    private Interval[] _sorted = [];
-    private double[] _maxHigh = [];
+    private WidthClass[] _classes = [];
+    private Interval[] _fromLow = [];   // [low, +inf), sorted by low
+    private Interval[] _toHigh = [];    // (-inf, high], sorted by high
+    private Interval[] _everywhere = [];
     private readonly List<Interval> _pending = [];
     private readonly HashSet<T> _removed = new(ReferenceEqualityComparer.Instance);
-    private readonly HashSet<T> _inSorted = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<T, int> _built = new(ReferenceEqualityComparer.Instance);
 
     public int Count { get; private set; }
 
@@ -29,48 +33,71 @@ internal sealed class IntervalIndex<T>
     public void Remove(T item)
     {
         Count -= _pending.RemoveAll(i => ReferenceEquals(i.Item, item));
-        if (_inSorted.Contains(item) && _removed.Add(item))
+        if (_built.TryGetValue(item, out var intervals) && _removed.Add(item))
         {
-            foreach (var interval in _sorted)
-            {
-                if (ReferenceEquals(interval.Item, item))
-                {
-                    Count--;
-                }
-            }
+            Count -= intervals;
         }
     }
 
     public void Rebuild()
     {
-        var live = new List<Interval>(Count);
-        foreach (var interval in _sorted)
-        {
-            if (!_removed.Contains(interval.Item))
-            {
-                live.Add(interval);
-            }
-        }
-
-        live.AddRange(_pending);
-        live.Sort(static (a, b) => a.Low.CompareTo(b.Low));
-        _sorted = [.. live];
-        _maxHigh = new double[_sorted.Length];
-        BuildMax(0, _sorted.Length);
+        var live = AllBuilt().Where(i => !_removed.Contains(i.Item)).Concat(_pending).ToList();
         _pending.Clear();
         _removed.Clear();
-        _inSorted.Clear();
-        foreach (var interval in _sorted)
+        _built.Clear();
+        foreach (var interval in live)
         {
-            _inSorted.Add(interval.Item);
+            _built[interval.Item] = _built.GetValueOrDefault(interval.Item) + 1;
         }
+
+        _everywhere = [.. live.Where(i => double.IsNegativeInfinity(i.Low) && double.IsPositiveInfinity(i.High))];
+        _fromLow = [.. live.Where(i => !double.IsNegativeInfinity(i.Low) && double.IsPositiveInfinity(i.High)).OrderBy(i => i.Low)];
+        _toHigh = [.. live.Where(i => double.IsNegativeInfinity(i.Low) && !double.IsPositiveInfinity(i.High)).OrderBy(i => i.High)];
+        _classes = [.. live.Where(i => double.IsFinite(i.Low) && double.IsFinite(i.High))
+            .GroupBy(i => WidthClassOf(i.High - i.Low))
+            .Select(g =>
+            {
+                var sorted = g.OrderBy(i => i.Low).ToArray();
+                return new WidthClass(sorted.Max(i => i.High - i.Low), sorted, sorted.Select(i => i.Low).ToArray());
+            })];
     }
 
     /// <summary>Appends every item having an interval containing <paramref name="x"/> (bounds included).</summary>
     public void Query(double x, List<T> output)
     {
         var before = output.Count;
-        Query(0, _sorted.Length, x, output);
+        foreach (var interval in _everywhere)
+        {
+            output.Add(interval.Item);
+        }
+
+        // [low, +inf) contains x iff low <= x: a prefix.
+        for (var i = 0; i < _fromLow.Length && _fromLow[i].Low <= x; i++)
+        {
+            output.Add(_fromLow[i].Item);
+        }
+
+        // (-inf, high] contains x iff high >= x: a suffix.
+        for (var i = _toHigh.Length - 1; i >= 0 && _toHigh[i].High >= x; i--)
+        {
+            output.Add(_toHigh[i].Item);
+        }
+
+        foreach (var widthClass in _classes)
+        {
+            var lows = widthClass.Lows;
+            var end = UpperBound(lows, x);
+            var floor = x - widthClass.MaxWidth;
+            var items = widthClass.Intervals;
+            for (var i = end - 1; i >= 0 && lows[i] >= floor; i--)
+            {
+                if (items[i].High >= x)
+                {
+                    output.Add(items[i].Item);
+                }
+            }
+        }
+
         if (_removed.Count > 0)
         {
             for (var i = output.Count - 1; i >= before; i--)
@@ -91,44 +118,32 @@ internal sealed class IntervalIndex<T>
         }
     }
 
-    private double BuildMax(int lo, int hi)
+    /// <summary>Index of the first element greater than x.</summary>
+    private static int UpperBound(double[] values, double x)
     {
-        if (lo >= hi)
-        {
-            return double.NegativeInfinity;
-        }
-
-        var mid = (lo + hi) >>> 1;
-        var max = Math.Max(_sorted[mid].High, Math.Max(BuildMax(lo, mid), BuildMax(mid + 1, hi)));
-        _maxHigh[mid] = max;
-        return max;
-    }
-
-    private void Query(int lo, int hi, double x, List<T> output)
-    {
+        int lo = 0, hi = values.Length;
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
-            if (_maxHigh[mid] < x)
+            if (values[mid] <= x)
             {
-                return;
+                lo = mid + 1;
             }
-
-            Query(lo, mid, x, output);
-            ref readonly var interval = ref _sorted[mid];
-            if (interval.Low > x)
+            else
             {
-                return;
+                hi = mid;
             }
-
-            if (interval.High >= x)
-            {
-                output.Add(interval.Item);
-            }
-
-            lo = mid + 1;
         }
+
+        return lo;
     }
 
+    private static int WidthClassOf(double width) => width <= 0 ? int.MinValue : Math.ILogB(width);
+
+    private IEnumerable<Interval> AllBuilt() =>
+        _everywhere.Concat(_fromLow).Concat(_toHigh).Concat(_classes.SelectMany(c => c.Intervals));
+
     private readonly record struct Interval(double Low, double High, T Item);
+
+    private sealed record WidthClass(double MaxWidth, Interval[] Intervals, double[] Lows);
 }
