@@ -39,6 +39,21 @@ public sealed class RedisServerProcess : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>Freezes (SIGSTOP) or thaws (SIGCONT) the server: connections stay open but get no answer, like a network stall.</summary>
+    public async Task SignalAsync(bool freeze)
+    {
+        var process = _process ?? throw new InvalidOperationException("redis-server is not running.");
+        using var signal = Process.Start(new ProcessStartInfo("kill", [freeze ? "-STOP" : "-CONT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        {
+            UseShellExecute = false,
+        }) ?? throw new InvalidOperationException("Could not run kill.");
+        await signal.WaitForExitAsync();
+        if (signal.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill exited with code {signal.ExitCode}.");
+        }
+    }
+
     /// <summary>Starts the server again on the same port (empty: nothing is persisted) and waits until it answers PING.</summary>
     public async Task RestartAsync(CancellationToken cancellationToken)
     {

@@ -188,6 +188,27 @@ public sealed class RedisStorageContractTests : StorageContract
         Assert.That(((long)numsub[1], (long)numsub[3]), Is.EqualTo((0L, 1L)));
     }
 
+    [Test]
+    [NonParallelizable]
+    public async Task A_stalled_redis_times_out_within_the_operation_timeout()
+    {
+        await Storage.Documents.CreateAsync("users", "alice", "{}", cancellationToken: Ct);
+
+        await _server.SignalAsync(freeze: true);
+        try
+        {
+            await AssertUnavailableAsync(() => Storage.Documents.GetAsync("users", "alice", Ct));
+            await AssertUnavailableAsync(() => Storage.Sessions.GetAsync("t1", Ct));
+        }
+        finally
+        {
+            await _server.SignalAsync(freeze: false);
+        }
+
+        await WaitUntilReachableAsync(Storage);
+        Assert.That(await Storage.Documents.GetAsync("users", "alice", Ct), Is.Not.Null);
+    }
+
     private static async Task AssertUnavailableAsync(Func<Task> operation)
     {
         var stopwatch = Stopwatch.StartNew();
