@@ -1,6 +1,7 @@
 using Kuzzle.Realtime.Bench.Cli;
 using Kuzzle.Realtime.Bench.Commands;
 using Kuzzle.Realtime.Bench.Hosting;
+using Kuzzle.Realtime.Bench.Koncorde;
 
 namespace Kuzzle.Realtime.Bench;
 
@@ -26,17 +27,18 @@ public static class Program
             return args.Length == 0 ? 2 : 0;
         }
 
-        ChildProcessRegistry.Install();
         var command = args[0];
         var rest = args[1..];
+        if (command == "koncorde")
+        {
+            // Starts no server or client process: plain Ctrl-C handling is right for it.
+            return await KoncordeBench.RunAsync(rest);
+        }
+
+        ChildProcessRegistry.Install();
         var ct = ChildProcessRegistry.ShutdownToken;
         try
         {
-            if (command == "koncorde")
-            {
-                return await KoncordeDispatch.RunAsync(rest);
-            }
-
             var cli = new CommandLine(rest);
             return command switch
             {
