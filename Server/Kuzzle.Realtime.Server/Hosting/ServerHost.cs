@@ -7,6 +7,7 @@ using Kuzzle.Realtime.Server.Network;
 using Kuzzle.Realtime.Server.Network.Http;
 using Kuzzle.Realtime.Server.Network.WebSockets;
 using Kuzzle.Realtime.Server.Security;
+using Kuzzle.Realtime.Server.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -39,14 +40,25 @@ public static class ServerHost
         ["--node-id"] = "Kuzzle:Server:NodeId",
     };
 
-    /// <summary>Builds the application; throws <see cref="ConfigurationException"/> on bad settings.</summary>
-    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
+    /// <summary>
+    /// Builds the application and opens its stores; throws <see cref="ConfigurationException"/> on bad settings and
+    /// <see cref="IOException"/> when the data directory is unusable (e.g. locked by another node).
+    /// </summary>
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
         builder.Configuration.AddCommandLine(args, SwitchMappings);
 
         var options = new KuzzleOptions();
-        builder.Configuration.GetSection(KuzzleOptions.Section).Bind(options);
+        try
+        {
+            builder.Configuration.GetSection(KuzzleOptions.Section).Bind(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new ConfigurationException([ex.Message]);
+        }
+
         var settings = EffectiveSettings.Create(options, out var errors);
         if (errors.Count > 0)
         {
@@ -57,6 +69,7 @@ public static class ServerHost
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("System", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical); // Start failures are reported in one line by RunAsync.
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -73,7 +86,9 @@ public static class ServerHost
             }
         });
 
+        var storage = await ServerStorage.OpenAsync(options.Server.Data, options.Server.Redis, CancellationToken.None);
         var services = builder.Services;
+        services.AddSingleton(storage);
         services.AddSingleton(settings);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new NodeIdentity(options.Server.NodeId));
@@ -90,7 +105,7 @@ public static class ServerHost
         services.AddHostedService(sp => sp.GetRequiredService<ConnectionRegistry>());
         services.AddSingleton<IAuthenticator, NoSessionAuthenticator>();
         services.AddSingleton<IRightsPolicy, BootstrapRightsPolicy>();
-        services.AddSingleton<IAdminDirectory, NoUserAdminDirectory>();
+        services.AddSingleton<IAdminDirectory, StoredAdminDirectory>();
         services.AddSingleton<IRealtimeStatistics, NoRealtimeStatistics>();
         services.AddSingleton(sp => new Lazy<ApiDescription>(() => new ApiDescription(sp.GetRequiredService<ControllerTable>())));
         services.AddSingleton<IApiController, ServerController>();
@@ -112,6 +127,7 @@ public static class ServerHost
         configureServices?.Invoke(services);
 
         var app = builder.Build();
+        storage.RegisterHealth(app.Services.GetRequiredService<ServiceHealth>());
         app.UseWebSockets(new Microsoft.AspNetCore.Builder.WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
         var ws = app.Services.GetRequiredService<WebSocketEndpoint>();
         var http = app.Services.GetRequiredService<HttpEndpoint>();
@@ -141,6 +157,7 @@ public static class ServerHost
             app.Services.GetRequiredService<Funnel>().BeginShutdown();
             app.Services.GetRequiredService<ConnectionRegistry>().CloseAllAsync().Wait(TimeSpan.FromMilliseconds(options.Server.ShutdownGracePeriod));
         });
+        lifetime.ApplicationStopped.Register(() => storage.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(5)));
         return app;
     }
 
@@ -158,7 +175,7 @@ public static class ServerHost
         WebApplication app;
         try
         {
-            app = Build(args);
+            app = await BuildAsync(args);
         }
         catch (ConfigurationException ex)
         {
@@ -169,6 +186,11 @@ public static class ServerHost
         {
             await Console.Error.WriteLineAsync("Invalid configuration: " + ex.Message);
             return 2;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException or ArgumentException)
+        {
+            await Console.Error.WriteLineAsync("Cannot open the store: " + ex.Message);
+            return 3;
         }
 
         await using (app)
@@ -199,7 +221,7 @@ public static class ServerHost
         var info = app.Services.GetRequiredService<ServerInfo>();
         var node = app.Services.GetRequiredService<NodeIdentity>();
         var server = settings.Options.Server;
-        var store = server.Redis is null ? $"embedded ({Path.GetFullPath(server.Data)})" : $"redis + embedded ({Path.GetFullPath(server.Data)})";
+        var store = server.Redis is null ? $"embedded ({Path.GetFullPath(server.Data)})" : $"redis (shared state) + embedded ({Path.GetFullPath(server.Data)})";
         var address = BoundAddress(app);
         return $"{ServerInfo.ProductName} {info.ProductVersion} (Kuzzle API {ServerInfo.ApiVersion}) node {node.Id} listening on "
             + $"ws+http://{address.Host}:{address.Port} | store: {store} | limits: {settings.DescribeLimits()}";

@@ -29,6 +29,9 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>HTTP base URI.</summary>
     public Uri HttpUri => new($"http://127.0.0.1:{Port}/");
 
+    /// <summary>The running application.</summary>
+    public WebApplication App => _app;
+
     /// <summary>The application's services.</summary>
     public IServiceProvider Services => _app.Services;
 
@@ -37,7 +40,7 @@ public sealed class TestServer : IAsyncDisposable
     {
         var data = Path.Combine(Path.GetTempPath(), "kuzzle-test-" + Guid.NewGuid().ToString("N"));
         string[] args = ["--port", "0", "--host", "127.0.0.1", "--data", data, "--Logging:LogLevel:Default=Warning", .. extraArgs];
-        var app = ServerHost.Build(args);
+        var app = await ServerHost.BuildAsync(args);
         await app.StartAsync();
         return new TestServer(app, data);
     }
