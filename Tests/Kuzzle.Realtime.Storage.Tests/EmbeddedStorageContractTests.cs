@@ -36,7 +36,6 @@ public sealed class EmbeddedStorageContractTests : StorageContract
             await first.Documents.CreateAsync("users", "alice", """{"name":"Alice"}""", [new("profileIds", "admin")], Ct);
             await first.Documents.ReplaceAsync("users", "alice", """{"name":"Alice B."}""", 1, [new("profileIds", "default")], Ct);
             await first.Sessions.AddAsync(new SessionRecord("t1", "alice", expiresAt, """{"jwt":"x"}"""), Ct);
-            await first.Counters.IncrementAsync("login:alice", TimeSpan.FromHours(1), Ct);
         }
 
         await using var second = await EmbeddedStorage.OpenAsync(directory, Options(ReportHandlerError), Ct);
@@ -45,7 +44,6 @@ public sealed class EmbeddedStorageContractTests : StorageContract
         Assert.That(await second.Documents.CountByTermAsync("users", "profileIds", "default", Ct), Is.EqualTo(1));
         Assert.That(await second.Documents.CountByTermAsync("users", "profileIds", "admin", Ct), Is.Zero);
         Assert.That(await second.Sessions.GetAsync("t1", Ct), Is.EqualTo(new SessionRecord("t1", "alice", expiresAt, """{"jwt":"x"}""")));
-        Assert.That(await second.Counters.GetAsync("login:alice", Ct), Is.EqualTo(1));
     }
 
     [Test]
@@ -110,7 +108,6 @@ public sealed class EmbeddedStorageContractTests : StorageContract
         {
             await storage.Sessions.AddAsync(new SessionRecord("short", "u", DateTimeOffset.UtcNow.AddMilliseconds(100), "{}"), Ct);
             await storage.Sessions.AddAsync(new SessionRecord("long", "u", null, "{}"), Ct);
-            await storage.Counters.IncrementAsync("c", TimeSpan.FromMilliseconds(100), Ct);
             await Task.Delay(400, Ct);
         }
 
@@ -118,9 +115,9 @@ public sealed class EmbeddedStorageContractTests : StorageContract
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(Ct);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT (SELECT group_concat(token_id) FROM sessions) || '|' || (SELECT COUNT(*) FROM counters);";
+        command.CommandText = "SELECT group_concat(token_id) FROM sessions;";
 
-        Assert.That(await command.ExecuteScalarAsync(Ct), Is.EqualTo("long|0"));
+        Assert.That(await command.ExecuteScalarAsync(Ct), Is.EqualTo("long"));
     }
 
     private string NewDataDirectory() => Path.Combine(_fixtureDirectory, Guid.NewGuid().ToString("N"));

@@ -4,7 +4,8 @@ using Kuzzle.Realtime.Storage.Embedded;
 namespace Kuzzle.Realtime.Storage;
 
 /// <summary>
-/// The embedded single-node store: one SQLite file (WAL) under a data directory, plus an in-process change feed.
+/// The embedded single-node store: one SQLite file (WAL) under a data directory for documents and sessions, with throttling
+/// counters and the change feed kept in process.
 /// Open it with <see cref="OpenAsync"/>; the directory is locked against a second opener until disposal.
 /// </summary>
 public sealed class EmbeddedStorage : IStorageProvider
@@ -14,7 +15,7 @@ public sealed class EmbeddedStorage : IStorageProvider
     private readonly SqliteDatabase _database;
     private readonly FileStream _directoryLock;
     private readonly SqliteSessionStore _sessions;
-    private readonly SqliteCounterStore _counters;
+    private readonly InMemoryCounterStore _counters;
     private readonly InProcessChangeFeed _changeFeed;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _purgeLoop;
@@ -26,7 +27,7 @@ public sealed class EmbeddedStorage : IStorageProvider
         _directoryLock = directoryLock;
         Documents = new SqliteDocumentStore(database);
         _sessions = new SqliteSessionStore(database, options.TimeProvider);
-        _counters = new SqliteCounterStore(database, options.TimeProvider);
+        _counters = new InMemoryCounterStore(options.TimeProvider);
         _changeFeed = new InProcessChangeFeed(options.ChangeFeedCapacity, options.OnChangeFeedHandlerError);
         _purgeLoop = PurgeLoopAsync(options.PurgeInterval, options.TimeProvider);
     }
@@ -82,7 +83,7 @@ public sealed class EmbeddedStorage : IStorageProvider
         return _database.ReadAsync(
             async (connection, transaction, ct) =>
             {
-                await using var command = Embedded.SqliteDatabase.Command(connection, transaction, "SELECT 1;");
+                await using var command = SqliteDatabase.Command(connection, transaction, "SELECT 1;");
                 await command.ExecuteScalarAsync(ct);
                 return Stopwatch.GetElapsedTime(started);
             },
@@ -128,7 +129,7 @@ public sealed class EmbeddedStorage : IStorageProvider
                 try
                 {
                     await _sessions.PurgeExpiredAsync(_stopping.Token);
-                    await _counters.PurgeExpiredAsync(_stopping.Token);
+                    _counters.PurgeExpired();
                 }
                 catch (StorageUnavailableException)
                 {

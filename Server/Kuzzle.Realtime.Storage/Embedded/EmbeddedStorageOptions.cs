@@ -22,7 +22,7 @@ public sealed record EmbeddedStorageOptions
     /// <summary>The flush level of commits.</summary>
     public EmbeddedSynchronous Synchronous { get; init; } = EmbeddedSynchronous.Full;
 
-    /// <summary>How often expired sessions and counters are purged from the file (reads already ignore them).</summary>
+    /// <summary>How often expired sessions and closed counter windows are purged (reads already ignore them).</summary>
     public TimeSpan PurgeInterval { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Messages queued per change-feed subscription before publishers wait for its handler.</summary>

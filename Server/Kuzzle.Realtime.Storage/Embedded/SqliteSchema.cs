@@ -32,11 +32,6 @@ internal static class SqliteSchema
         ) WITHOUT ROWID;
         CREATE INDEX sessions_by_user ON sessions (user_id);
         CREATE INDEX sessions_by_expiry ON sessions (expires_at) WHERE expires_at IS NOT NULL;
-        CREATE TABLE counters (
-            key TEXT NOT NULL PRIMARY KEY,
-            count INTEGER NOT NULL,
-            window_ends INTEGER NOT NULL
-        ) WITHOUT ROWID;
         """,
     ];
 
