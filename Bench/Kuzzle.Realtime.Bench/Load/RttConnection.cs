@@ -59,6 +59,7 @@ public sealed class RttConnection
 
             _socket = socket;
             _counters.Opened();
+            var failed = false;
             try
             {
                 await start.WaitAsync(cancellationToken);
@@ -67,13 +68,7 @@ public sealed class RttConnection
             }
             catch (Exception) when (!_counters.Stopping && !cancellationToken.IsCancellationRequested)
             {
-                // A timeout aborted the socket and was counted by the watchdog; anything else is a lost connection.
-                if (Interlocked.Exchange(ref _timedOut, 0) == 0)
-                {
-                    _counters.Closed();
-                }
-
-                await DelayQuietlyAsync(cancellationToken);
+                failed = true;
             }
             catch (Exception)
             {
@@ -81,10 +76,23 @@ public sealed class RttConnection
             }
             finally
             {
+                // WARNING: clear the pending mark before the timeout flag, or the watchdog counts this request again.
                 Volatile.Write(ref _pendingSince, 0);
+                var timedOut = Interlocked.Exchange(ref _timedOut, 0) == 1;
+                if (failed && !timedOut)
+                {
+                    // A timeout was counted by the watchdog; anything else is a lost connection.
+                    _counters.Closed();
+                }
+
                 _counters.Released();
                 _socket = null;
                 socket.Dispose();
+            }
+
+            if (failed)
+            {
+                await DelayQuietlyAsync(cancellationToken);
             }
         }
     }
@@ -115,9 +123,9 @@ public sealed class RttConnection
         {
             return await WebSocketConnector.ConnectAsync(_options.Url, TimeSpan.FromSeconds(_options.ConnectTimeoutSeconds), cancellationToken);
         }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            _counters.ConnectFailed();
+            _counters.ConnectFailed(ex);
             return null;
         }
         catch (OperationCanceledException)

@@ -52,7 +52,16 @@ public sealed class RttCounters
     public void ErrorFrame() => Interlocked.Increment(ref _errorFrames);
     public void Closed() => Interlocked.Increment(ref _closes);
     public void TimedOut() => Interlocked.Increment(ref _timeouts);
-    public void ConnectFailed() => Interlocked.Increment(ref _connectFailures);
+    /// <summary>The first connect error, to explain a run where nothing could connect.</summary>
+    public string? FirstConnectError { get; private set; }
+
+    public void ConnectFailed(Exception error)
+    {
+        if (Interlocked.Increment(ref _connectFailures) == 1)
+        {
+            FirstConnectError = error.GetBaseException().Message;
+        }
+    }
     public void Attempted() => Interlocked.Increment(ref _attempted);
     public void Opened() => Interlocked.Increment(ref _open);
     public void Released() => Interlocked.Decrement(ref _open);

@@ -42,6 +42,11 @@ public static class RttRunner
 
             Info(options, $"{counters.Open}/{options.Connections} connected in {connectWatch.Elapsed.TotalSeconds:F1} s, {counters.ConnectFailures} connect failures");
 
+            if (counters.Open == 0)
+            {
+                throw new InvalidOperationException($"no connection to {options.Url} could be opened: {counters.FirstConnectError ?? "connect phase timed out"}");
+            }
+
             start.SetResult();
             await progress.RunPhaseAsync("warmup", options.WarmupSeconds, cancellationToken);
 
