@@ -3,7 +3,7 @@ namespace Kuzzle.Realtime.Storage.Tests.Contract;
 // Session store: expiry to the millisecond, per-user listing and removal, refresh grace period.
 public abstract partial class StorageContract
 {
-    private static readonly TimeSpan ShortTtl = TimeSpan.FromMilliseconds(300);
+    private static readonly TimeSpan ShortTtl = TimeSpan.FromMilliseconds(500);
 
     private ISessionStore Sessions => Storage.Sessions;
 
