@@ -17,7 +17,7 @@ internal sealed partial class IndexEngine
         if (_dirty)
         {
             // Rare: fold pending index updates in, under the write lock.
-            _lock!.EnterWriteLock();
+            _lock!.EnterWrite();
             try
             {
                 if (_dirty)
@@ -27,7 +27,7 @@ internal sealed partial class IndexEngine
             }
             finally
             {
-                _lock.ExitWriteLock();
+                _lock.ExitWrite();
             }
         }
 

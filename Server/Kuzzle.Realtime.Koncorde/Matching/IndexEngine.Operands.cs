@@ -256,7 +256,6 @@ internal sealed partial class IndexEngine
             if (entry.ByFilter.Count == 0)
             {
                 field.Selects.Remove(condition.Term.SelectIndex);
-                entry.Engine.Dispose();
             }
         }
 

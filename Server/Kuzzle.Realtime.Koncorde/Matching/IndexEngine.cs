@@ -4,13 +4,13 @@ namespace Kuzzle.Realtime.Koncorde.Matching;
 
 /// <summary>
 /// The filters of one "&lt;index&gt;/&lt;collection&gt;": filters, shared subfilters, shared conditions and the
-/// per-field operand indexes. Top-level engines guard themselves with a reader/writer lock (many concurrent
+/// per-field operand indexes. Top-level engines guard themselves with a read-mostly lock (many concurrent
 /// tests, short exclusive writes); nested select engines live under their parent's lock.
 /// </summary>
-internal sealed partial class IndexEngine : IDisposable
+internal sealed partial class IndexEngine
 {
     private readonly Normalizer _normalizer;
-    private readonly ReaderWriterLockSlim? _lock;
+    private readonly ReadMostlyLock? _lock;
     private readonly Dictionary<string, FilterEntry> _filters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Subfilter> _subfilters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ConditionEntry> _conditions = new(StringComparer.Ordinal);
@@ -21,7 +21,7 @@ internal sealed partial class IndexEngine : IDisposable
     {
         Index = index;
         _normalizer = normalizer;
-        _lock = concurrent ? new ReaderWriterLockSlim(LockRecursionPolicy.NoRecursion) : null;
+        _lock = concurrent ? new ReadMostlyLock() : null;
         _fieldsBySpan = _fields.GetAlternateLookup<ReadOnlySpan<char>>();
         _prefixesBySpan = _prefixes.GetAlternateLookup<ReadOnlySpan<char>>();
     }
@@ -85,8 +85,6 @@ internal sealed partial class IndexEngine : IDisposable
             ExitWrite();
         }
     }
-
-    public void Dispose() => _lock?.Dispose();
 
     private void StoreCore(NormalizedFilter normalized)
     {
@@ -169,13 +167,13 @@ internal sealed partial class IndexEngine : IDisposable
         _filterSlots.Release(filter.Slot);
     }
 
-    private void EnterRead() => _lock?.EnterReadLock();
+    private void EnterRead() => _lock?.EnterRead();
 
-    private void ExitRead() => _lock?.ExitReadLock();
+    private void ExitRead() => _lock?.ExitRead();
 
-    private void EnterWrite() => _lock?.EnterWriteLock();
+    private void EnterWrite() => _lock?.EnterWrite();
 
-    private void ExitWrite() => _lock?.ExitWriteLock();
+    private void ExitWrite() => _lock?.ExitWrite();
 }
 
 /// <summary>Hands out small dense integers, reusing released ones (they index the per-test scratch arrays).</summary>
