@@ -12,6 +12,7 @@ namespace Kuzzle.Realtime.Bench.Commands;
 public static class CompareCommand
 {
     private const double Target = 0.80;
+    private const double OtherLoadWarning = 0.3;
 
     public static async Task<int> RunAsync(CommandLine cli, IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
@@ -56,6 +57,12 @@ public static class CompareCommand
         Console.WriteLine();
         Console.WriteLine($"echo   {Formats.Count(summary.EchoRoundTripsPerSecond)} rt/s, {Formats.Fixed(summary.EchoServerMicros, 1)} server µs/rt");
         Console.WriteLine($"kuzzle {Formats.Count(summary.KuzzleRoundTripsPerSecond)} rt/s, {Formats.Fixed(summary.KuzzleServerMicros, 1)} server µs/rt, {Formats.Count(summary.KuzzleErrors)} errors");
+        Console.WriteLine($"server CPU per round trip, echo ÷ kuzzle = {Formats.Fixed(summary.CpuRatio, 3)} (steadier than rt/s when other work shares the cores)");
+        if (summary.OtherCores > OtherLoadWarning)
+        {
+            Console.WriteLine($"WARNING: other processes used {Formats.Fixed(summary.OtherCores, 2)} cores on average during the windows; rt/s ratios are unreliable, rerun on a quiet machine");
+        }
+
         Console.WriteLine($"ratio kuzzle ÷ echo = {Formats.Fixed(summary.Ratio, 3)} (per round: {string.Join(", ", summary.RoundRatios.Select(r => Formats.Fixed(r, 3)))}); target ≥ {Formats.Fixed(Target, 2)}: {(summary.Ratio >= Target && summary.KuzzleErrors == 0 ? "MET" : "NOT MET")}");
         await JsonReport.WriteAsync(json, "compare", args, new { summary, runs = results });
         return 0;
@@ -110,6 +117,7 @@ public static class CompareCommand
             EchoServerMicros = echo.Average(r => r.ServerMicrosPerRoundTrip ?? double.NaN),
             KuzzleServerMicros = kuzzle.Average(r => r.ServerMicrosPerRoundTrip ?? double.NaN),
             KuzzleErrors = kuzzle.Sum(r => r.Errors),
+            OtherCores = results.Average(r => r.MachineCores - r.ClientCores - (r.ServerCores ?? 0)),
         };
     }
 
@@ -123,5 +131,11 @@ public static class CompareCommand
         public required double EchoServerMicros { get; init; }
         public required double KuzzleServerMicros { get; init; }
         public required long KuzzleErrors { get; init; }
+
+        /// <summary>Busy cores not used by the bench or the server under test, averaged over the windows.</summary>
+        public required double OtherCores { get; init; }
+
+        /// <summary>Echo server µs/rt ÷ Kuzzle server µs/rt: 1.0 means the same CPU per round trip.</summary>
+        public double CpuRatio => EchoServerMicros / KuzzleServerMicros;
     }
 }
