@@ -31,12 +31,14 @@ public static class RttRunner
             // Connect phase, bounded: even failing connects must end (one timeout per ramp slot, plus 50/s).
             var connectLimit = TimeSpan.FromSeconds(options.ConnectTimeoutSeconds + (options.Connections / 50.0));
             var connectWatch = Stopwatch.StartNew();
+            var nextPrint = Tick;
             while (counters.AttemptedConnections < options.Connections && connectWatch.Elapsed < connectLimit)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
-                if (connectWatch.ElapsedMilliseconds / 1000 != (connectWatch.ElapsedMilliseconds - 100) / 1000)
+                if (connectWatch.Elapsed >= nextPrint)
                 {
                     progress.Print("connect");
+                    nextPrint += Tick;
                 }
             }
 
