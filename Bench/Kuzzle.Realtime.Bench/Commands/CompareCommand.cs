@@ -16,7 +16,7 @@ public static class CompareCommand
 
     public static async Task<int> RunAsync(CommandLine cli, IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var rounds = cli.Number("rounds", 2, 1, 10);
+        var rounds = cli.Number("rounds", 2, 2, 10); // At least A B then B A: drift and background load hit both sides.
         var serverDll = cli.Text("server-dll");
         var warmupConnections = cli.Number("warmup-connections", 50, 1, 1000);
         var warmupSeconds = cli.Seconds("server-warmup", 8, 0, 60);
