@@ -59,6 +59,10 @@ internal sealed class RedisChangeFeed(ISubscriber subscriber, RedisKeys keys, Re
         {
             all = [.. _channels.Values];
             _channels.Clear();
+            foreach (var pump in all)
+            {
+                await pump.DetachAsync();
+            }
         }
         finally
         {
@@ -129,12 +133,16 @@ internal sealed class RedisChangeFeed(ISubscriber subscriber, RedisKeys keys, Re
             {
                 return;
             }
+
+            // WARNING: unsubscribe before releasing the lock, so a new subscription to the same channel cannot race our UNSUBSCRIBE.
+            await pump.DetachAsync();
         }
         finally
         {
             _channelsLock.Release();
         }
 
+        // Outside the lock: the pump may be running a handler that waits for it.
         await pump.DisposeAsync();
     }
 
@@ -172,7 +180,8 @@ internal sealed class RedisChangeFeed(ISubscriber subscriber, RedisKeys keys, Re
             await _owner.RemoveAsync(this);
         }
 
-        public async ValueTask DisposeAsync()
+        /// <summary>Ends the Redis subscription and stops reading; handlers get no further message.</summary>
+        public async Task DetachAsync()
         {
             try
             {
@@ -184,6 +193,11 @@ internal sealed class RedisChangeFeed(ISubscriber subscriber, RedisKeys keys, Re
             }
 
             await _stop.CancelAsync();
+        }
+
+        /// <summary>Waits for the pump to finish (unless called from one of its own handlers). Call after <see cref="DetachAsync"/>.</summary>
+        public async ValueTask DisposeAsync()
+        {
             if (Subscription.Current.Value?.Pump != this)
             {
                 await _pump;

@@ -109,6 +109,23 @@ public abstract partial class StorageContract
     }
 
     [Test]
+    public async Task Leaving_and_rejoining_a_channel_keeps_delivery_working()
+    {
+        for (var round = 0; round < 20; round++)
+        {
+            var received = Channel.CreateUnbounded<string>();
+            var leaving = await Feed.SubscribeAsync("churn", _ => ValueTask.CompletedTask, Ct);
+            var leavingTask = leaving.DisposeAsync().AsTask();
+            await using var joining = await Feed.SubscribeAsync("churn", Collect(received), Ct);
+            await leavingTask;
+
+            await Feed.PublishAsync("churn", Encoding.UTF8.GetBytes($"round {round}"), Ct);
+
+            Assert.That(await TakeAsync(received, 1), Is.EqualTo(new[] { $"round {round}" }));
+        }
+    }
+
+    [Test]
     public async Task Publishing_without_subscribers_is_harmless()
     {
         await Feed.PublishAsync("nobody-listens", "x"u8.ToArray(), Ct);
