@@ -4,7 +4,7 @@ namespace Kuzzle.Realtime.Storage.Embedded;
 
 /// <summary>
 /// <see cref="IChangeFeed"/> for a single node: messages go straight to this process's subscribers, each through its own
-/// bounded queue so a slow handler delays only its publishers, never the other subscribers.
+/// bounded queue and pump. A handler runs at its own pace until its queue is full; then publishers wait for it.
 /// </summary>
 internal sealed class InProcessChangeFeed(int capacity, ChangeFeedErrorHandler? onHandlerError) : IChangeFeed, IAsyncDisposable
 {
