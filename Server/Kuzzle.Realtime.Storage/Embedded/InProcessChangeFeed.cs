@@ -15,6 +15,7 @@ internal sealed class InProcessChangeFeed(int capacity, ChangeFeedErrorHandler? 
     public async Task PublishAsync(string channel, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(channel);
+        cancellationToken.ThrowIfCancellationRequested();
         Subscription[]? targets;
         lock (_gate)
         {

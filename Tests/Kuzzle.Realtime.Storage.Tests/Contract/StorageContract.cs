@@ -67,6 +67,22 @@ public abstract partial class StorageContract
     protected static string NewId(string prefix = "id") => $"{prefix}-{Guid.NewGuid():N}";
 
     [Test]
+    public async Task A_cancelled_token_stops_every_kind_of_operation()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        var token = cancelled.Token;
+
+        Assert.That(async () => await Storage.Documents.GetAsync("users", "a", token), Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(async () => await Storage.Documents.CreateAsync("users", "a", "{}", null, token), Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(async () => await Storage.Sessions.AddAsync(new SessionRecord("t", "u", null, "{}"), token), Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(async () => await Storage.Counters.IncrementAsync("k", TimeSpan.FromMinutes(1), token), Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(async () => await Storage.ChangeFeed.PublishAsync("ch", "x"u8.ToArray(), token), Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(async () => await Storage.ChangeFeed.SubscribeAsync("ch", _ => ValueTask.CompletedTask, token), Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(await Storage.Documents.GetAsync("users", "a", Ct), Is.Null);
+    }
+
+    [Test]
     public async Task Ping_answers()
     {
         var latency = await Storage.PingAsync(Ct);
