@@ -3,7 +3,7 @@ namespace Kuzzle.Realtime.Storage;
 /// <summary>An auth token's session.</summary>
 /// <param name="TokenId">The unique key of the session (e.g. the token string).</param>
 /// <param name="UserId">The kuid owning the token.</param>
-/// <param name="ExpiresAt">When the session stops existing; null for infinite tokens.</param>
+/// <param name="ExpiresAt">When the session stops existing (kept to the millisecond, read back in UTC); null for infinite tokens.</param>
 /// <param name="Json">The token object as JSON (opaque to the store).</param>
 public sealed record SessionRecord(string TokenId, string UserId, DateTimeOffset? ExpiresAt, string Json);
 
