@@ -1,0 +1,119 @@
+using System.Security.Cryptography;
+using System.Text;
+using Kuzzle.Realtime.Strategies.Local.Hashing;
+
+namespace Kuzzle.Realtime.Strategies.Tests;
+
+/// <summary>
+/// Kuzzle's legacy hashes (auth.md §5.3). Expected values come from two independent sources: Node's crypto module
+/// (what Kuzzle itself calls; the literals below were printed by node 20 with the same inputs) and the .NET primitives
+/// applied directly as the spec describes.
+/// </summary>
+public sealed class LegacyHashTests
+{
+    private const string Password = "Pässw0rd!";
+    private static readonly string Salt = string.Concat(Enumerable.Repeat("00112233445566778899aabbccddeeff", 16));
+
+    [Test]
+    public void Pbkdf2_sha512_uses_the_hex_salt_text_and_512_bytes_of_output()
+    {
+        var hash = LegacyKuzzleHash.Compute(Password, Salt, "sha512", stretching: true, "hmac", "hex")!;
+        // node: crypto.pbkdf2Sync(password, salt, 10000, 512, 'sha512').toString('hex')
+        Assert.That(hash, Has.Length.EqualTo(1024));
+        Assert.That(hash, Does.StartWith("62899b91387fd96bf78301a904a1347f62eb18c5d72c99e95db64869b5221412"));
+        var direct = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(Password), Encoding.UTF8.GetBytes(Salt), 10000, HashAlgorithmName.SHA512, 512);
+        Assert.That(hash, Is.EqualTo(Convert.ToHexStringLower(direct)));
+    }
+
+    [Test]
+    public void Pbkdf2_sha1_is_40_bytes()
+    {
+        // node: crypto.pbkdf2Sync(password, salt, 10000, 40, 'sha1').toString('hex')
+        Assert.That(
+            LegacyKuzzleHash.Compute(Password, Salt, "sha1", true, "hmac", "hex"),
+            Is.EqualTo("cbbbf79967e20b6b3bd7afa5032d368120d3cda5b551791fcd71bb96ae6627f63065b84a93cb4da1"));
+        Assert.That(LegacyKuzzleHash.Compute(Password, Salt, "RSA-SHA1", true, "hmac", "hex"), Is.EqualTo(LegacyKuzzleHash.Compute(Password, Salt, "sha1", true, "hmac", "hex")));
+    }
+
+    [Test]
+    public void Pbkdf2_sha256_with_a_base64_digest()
+    {
+        var hash = LegacyKuzzleHash.Compute(Password, Salt, "sha256", true, "hmac", "base64")!;
+        // node: crypto.pbkdf2Sync(password, salt, 10000, 256, 'sha256').toString('base64')
+        Assert.That(hash, Does.StartWith("oxm5WC7iZI2RjX9dmgAI8d6jyfjT0vc47q5rVlqT"));
+        var direct = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(Password), Encoding.UTF8.GetBytes(Salt), 10000, HashAlgorithmName.SHA256, 256);
+        Assert.That(hash, Is.EqualTo(Convert.ToBase64String(direct)));
+    }
+
+    [Test]
+    public void Pbkdf2_sha384_key_length_is_384_bytes()
+    {
+        var hash = LegacyKuzzleHash.Compute(Password, Salt, "sha384WithRSAEncryption", true, "hmac", "hex")!;
+        var direct = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(Password), Encoding.UTF8.GetBytes(Salt), 10000, HashAlgorithmName.SHA384, 384);
+        Assert.That(hash, Is.EqualTo(Convert.ToHexStringLower(direct)));
+    }
+
+    [Test]
+    public void Hmac_mode_keys_with_the_salt_text()
+    {
+        // node: crypto.createHmac('sha256', salt).update(password).digest('hex')
+        Assert.That(
+            LegacyKuzzleHash.Compute(Password, Salt, "sha256", stretching: false, "hmac", "hex"),
+            Is.EqualTo("a404a4f71ef7781cd30a87b43b111def2ab649260f15bbd86c37a418fe590d8f"));
+        var direct = HMACSHA512.HashData(Encoding.UTF8.GetBytes(Salt), Encoding.UTF8.GetBytes(Password));
+        Assert.That(LegacyKuzzleHash.Compute(Password, Salt, "sha512", false, "hmac", "hex"), Is.EqualTo(Convert.ToHexStringLower(direct)));
+    }
+
+    [Test]
+    public void Hash_mode_hashes_salt_colon_password_or_the_bare_password_without_salt()
+    {
+        // node: crypto.createHash('sha384').update(salt + ':' + password).digest('hex')
+        Assert.That(
+            LegacyKuzzleHash.Compute(Password, Salt, "sha384", false, "hash", "hex"),
+            Is.EqualTo("cfe3412fbabdde834b692101e6efcad06bb7c514c3c34f1ca0d5693fe4ae762a8655061184296babff865fdf507613df"));
+        // node: crypto.createHash('sha1').update(password).digest('hex')
+        Assert.That(LegacyKuzzleHash.Compute(Password, "", "sha1", false, "hash", "hex"), Is.EqualTo("2f41b907e78757343ea3716625c84480397138c6"));
+    }
+
+    [Test]
+    public void Other_digests_encode_the_same_bytes()
+    {
+        var raw = HMACSHA256.HashData(Encoding.UTF8.GetBytes(Salt), Encoding.UTF8.GetBytes(Password));
+        Assert.Multiple(() =>
+        {
+            Assert.That(LegacyKuzzleHash.Compute(Password, Salt, "sha256", false, "hmac", "base64url"), Is.EqualTo(Convert.ToBase64String(raw).TrimEnd('=').Replace('+', '-').Replace('/', '_')));
+            Assert.That(LegacyKuzzleHash.Compute(Password, Salt, "sha256", false, "hmac", "latin1"), Is.EqualTo(Encoding.Latin1.GetString(raw)));
+            Assert.That(LegacyKuzzleHash.Compute(Password, Salt, "sha256", false, "hmac", "ucs2"), Is.Null);
+        });
+    }
+
+    [Test]
+    public void Verify_accepts_the_right_password_only()
+    {
+        var stored = LegacyKuzzleHash.Compute(Password, Salt, "sha512", true, "hmac", "hex")!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(LegacyKuzzleHash.Verify(Password, stored, Salt, "sha512", true, "hmac", "hex"), Is.True);
+            Assert.That(LegacyKuzzleHash.Verify("Passw0rd!", stored, Salt, "sha512", true, "hmac", "hex"), Is.False);
+            Assert.That(LegacyKuzzleHash.Verify(Password, stored, Salt, "sha512", false, "hmac", "hex"), Is.False);
+            Assert.That(LegacyKuzzleHash.Verify(Password, stored, Salt, "md5", true, "hmac", "hex"), Is.False);
+            Assert.That(LegacyKuzzleHash.Verify(Password, stored, Salt, "sha512", false, "rot13", "hex"), Is.False);
+        });
+    }
+
+    [Test]
+    public void Algorithm_names_kuzzle_accepted()
+    {
+        Assert.Multiple(() =>
+        {
+            foreach (var name in new[] { "sha1", "sha256", "sha384", "sha512", "RSA-SHA1", "RSA-SHA256", "RSA-SHA384", "RSA-SHA512", "sha1WithRSAEncryption", "sha512WithRSAEncryption" })
+            {
+                Assert.That(LegacyKuzzleHash.IsSupportedAlgorithm(name), Is.True, name);
+            }
+
+            Assert.That(LegacyKuzzleHash.IsKuzzleAlgorithm("sha224"), Is.True);
+            Assert.That(LegacyKuzzleHash.IsKuzzleAlgorithm("md5"), Is.False);
+            Assert.That(LegacyKuzzleHash.IsSupportedAlgorithm("SHA512"), Is.False);
+        });
+    }
+}
