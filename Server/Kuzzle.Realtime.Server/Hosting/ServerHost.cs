@@ -8,6 +8,8 @@ using Kuzzle.Realtime.Server.Network.Http;
 using Kuzzle.Realtime.Server.Network.WebSockets;
 using Kuzzle.Realtime.Server.Security;
 using Kuzzle.Realtime.Server.Storage;
+using Kuzzle.Realtime.Koncorde;
+using Kuzzle.Realtime.Server.Realtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -106,8 +108,12 @@ public static class ServerHost
         services.AddSingleton<IAuthenticator, NoSessionAuthenticator>();
         services.AddSingleton<IRightsPolicy, BootstrapRightsPolicy>();
         services.AddSingleton<IAdminDirectory, StoredAdminDirectory>();
-        services.AddSingleton<IRealtimeStatistics, NoRealtimeStatistics>();
+        services.AddSingleton(sp => new KoncordeEngine(new KoncordeOptions { MaxConditions = options.Limits.SubscriptionConditionsCount }));
+        services.AddSingleton<Notifier>();
+        services.AddSingleton<HotelClerk>();
+        services.AddSingleton<IRealtimeStatistics>(sp => sp.GetRequiredService<HotelClerk>());
         services.AddSingleton(sp => new Lazy<ApiDescription>(() => new ApiDescription(sp.GetRequiredService<ControllerTable>())));
+        services.AddSingleton<IApiController, RealtimeController>();
         services.AddSingleton<IApiController, ServerController>();
         services.AddSingleton(sp =>
         {

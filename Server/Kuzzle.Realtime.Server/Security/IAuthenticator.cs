@@ -15,6 +15,9 @@ public interface IRightsPolicy
     /// <summary>True when the user may run the request's controller:action on its index/collection.</summary>
     ValueTask<bool> IsAllowedAsync(RequestContext context, CancellationToken cancellationToken);
 
+    /// <summary>True when the user may run controller:action on an index/collection (e.g. <c>realtime:list</c> filtering).</summary>
+    ValueTask<bool> IsAllowedAsync(UserIdentity user, string controller, string action, string? index, string? collection, CancellationToken cancellationToken);
+
     /// <summary>Requests per second allowed to the user (0 = unlimited): the profiles' <c>rateLimit</c>.</summary>
     ValueTask<int> GetRateLimitAsync(UserIdentity user, CancellationToken cancellationToken);
 }

@@ -28,5 +28,9 @@ public sealed class BootstrapRightsPolicy : IRightsPolicy
     public ValueTask<bool> IsAllowedAsync(RequestContext context, CancellationToken cancellationToken) => ValueTask.FromResult(true);
 
     /// <inheritdoc />
+    public ValueTask<bool> IsAllowedAsync(UserIdentity user, string controller, string action, string? index, string? collection, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(true);
+
+    /// <inheritdoc />
     public ValueTask<int> GetRateLimitAsync(UserIdentity user, CancellationToken cancellationToken) => ValueTask.FromResult(0);
 }

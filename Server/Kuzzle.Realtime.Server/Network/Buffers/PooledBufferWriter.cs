@@ -61,16 +61,29 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>
     }
 }
 
-/// <summary>A serialized frame in a pooled array. <see cref="Release"/> returns the array exactly once.</summary>
-/// <param name="Array">Rented array (longer than <paramref name="Length"/>).</param>
+/// <summary>
+/// A serialized frame. A pooled frame owns a rented array that <see cref="Release"/> returns exactly once; a shared frame (one
+/// notification sent to many sockets) is a plain array that every recipient may hold, and releasing it does nothing.
+/// </summary>
+/// <param name="Array">The bytes (a rented array may be longer than <paramref name="Length"/>).</param>
 /// <param name="Length">Bytes of the frame.</param>
-public readonly record struct OutboundFrame(byte[] Array, int Length)
+/// <param name="IsShared">True for a frame sent to several sockets: not pooled.</param>
+public readonly record struct OutboundFrame(byte[] Array, int Length, bool IsShared = false)
 {
     /// <summary>The frame bytes.</summary>
     public ReadOnlyMemory<byte> Memory => Array.AsMemory(0, Length);
 
-    /// <summary>Returns the array to the pool.</summary>
-    public void Release() => ArrayPool<byte>.Shared.Return(Array);
+    /// <summary>Returns a pooled array to the pool.</summary>
+    public void Release()
+    {
+        if (!IsShared)
+        {
+            ArrayPool<byte>.Shared.Return(Array);
+        }
+    }
+
+    /// <summary>A frame many sockets can send at once.</summary>
+    public static OutboundFrame Shared(byte[] bytes) => new(bytes, bytes.Length, IsShared: true);
 
     /// <summary>A frame holding a copy of constant bytes.</summary>
     public static OutboundFrame Copy(ReadOnlySpan<byte> bytes)
