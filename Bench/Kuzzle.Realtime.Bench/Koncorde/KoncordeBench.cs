@@ -77,9 +77,15 @@ public static class KoncordeBench
         var indexSeconds = clock.Elapsed.TotalSeconds;
         var bytesPerFilter = (SettledMemory() - before) / (double)filters.Count;
 
-        for (var i = 0; i < 2000; i++)
+        // Time-based warm-up: tiered JIT promotes hot methods only after a delay, so a fixed small number of
+        // calls would leave part of the measurement running unoptimised code.
+        var warmup = Stopwatch.StartNew();
+        while (warmup.Elapsed < TimeSpan.FromSeconds(Math.Min(1, BenchOptions.Current.Seconds)))
         {
-            engine.Test(Index, document);
+            for (var i = 0; i < 100; i++)
+            {
+                engine.Test(Index, document);
+            }
         }
 
         long ops = 0;

@@ -1,66 +1,101 @@
 namespace Kuzzle.Realtime.Koncorde.Geo;
 
 /// <summary>
-/// Point queries over shape envelopes: a packed R-tree (sort-tile-recursive, 16 entries a node), with pending
-/// additions and tombstoned removals until the owner rebuilds it.
+/// Point queries over shape envelopes: a uniform grid of 2°×2° cells, each listing the shapes whose envelope
+/// overlaps it, so a query reads one cell. Shapes spanning too many cells sit in a short list checked
+/// directly. Updates are incremental; callers hold the engine's lock.
 /// </summary>
 internal sealed class SpatialIndex<T>
     where T : class
 {
-    private const int NodeSize = 16;
-    private const int PendingLimit = 32;
-    private Node? _root;
-    private readonly List<Entry> _pending = [];
-    private readonly HashSet<T> _removed = new(ReferenceEqualityComparer.Instance);
-    private readonly HashSet<T> _inTree = new(ReferenceEqualityComparer.Instance);
-    private List<Entry> _treeEntries = [];
+    private const double CellDegrees = 2;
+    private const int Columns = 180;
+    private const int Rows = 90;
+    private const int MaxCellsPerShape = 256;
+    private readonly Dictionary<int, List<Entry>> _cells = [];
+    private readonly List<Entry> _oversized = [];
+    private readonly Dictionary<T, Envelope> _envelopes = new(ReferenceEqualityComparer.Instance);
 
-    public bool NeedsRebuild => _pending.Count > PendingLimit || _removed.Count > PendingLimit;
+    public int Count => _envelopes.Count;
 
-    public void Add(Envelope envelope, T item) => _pending.Add(new Entry(envelope, item));
-
-    public void Remove(T item)
+    public void Add(Envelope envelope, T item)
     {
-        _pending.RemoveAll(e => ReferenceEquals(e.Item, item));
-        if (_inTree.Contains(item))
+        if (!_envelopes.TryAdd(item, envelope))
         {
-            _removed.Add(item);
+            return;
+        }
+
+        var entry = new Entry(envelope, item);
+        if (!TryCells(envelope, out var c0, out var c1, out var r0, out var r1))
+        {
+            _oversized.Add(entry);
+            return;
+        }
+
+        for (var r = r0; r <= r1; r++)
+        {
+            for (var c = c0; c <= c1; c++)
+            {
+                var key = (r * Columns) + c;
+                if (!_cells.TryGetValue(key, out var list))
+                {
+                    list = [];
+                    _cells.Add(key, list);
+                }
+
+                list.Add(entry);
+            }
         }
     }
 
-    public void Rebuild()
+    public void Remove(T item)
     {
-        var live = new List<Entry>(_treeEntries.Count + _pending.Count);
-        foreach (var entry in _treeEntries)
+        if (!_envelopes.Remove(item, out var envelope))
         {
-            if (!_removed.Contains(entry.Item))
+            return;
+        }
+
+        if (!TryCells(envelope, out var c0, out var c1, out var r0, out var r1))
+        {
+            _oversized.RemoveAll(e => ReferenceEquals(e.Item, item));
+            return;
+        }
+
+        for (var r = r0; r <= r1; r++)
+        {
+            for (var c = c0; c <= c1; c++)
             {
-                live.Add(entry);
+                var key = (r * Columns) + c;
+                var list = _cells[key];
+                list.RemoveAll(e => ReferenceEquals(e.Item, item));
+                if (list.Count == 0)
+                {
+                    _cells.Remove(key);
+                }
             }
         }
-
-        live.AddRange(_pending);
-        _pending.Clear();
-        _removed.Clear();
-        _inTree.Clear();
-        foreach (var entry in live)
-        {
-            _inTree.Add(entry.Item);
-        }
-
-        _treeEntries = live;
-        _root = live.Count == 0 ? null : Build(live.Select(e => new Node(e.Envelope, null, e)).ToList());
     }
 
     /// <summary>Appends the items whose envelope covers the point (bounds included).</summary>
     public void Query(double lat, double lon, List<T> output)
     {
-        if (_root is not null)
+        if (double.IsNaN(lat) || double.IsNaN(lon))
         {
-            Query(_root, lat, lon, output);
+            return;
         }
 
-        foreach (var entry in _pending)
+        if (_cells.TryGetValue((Row(lat) * Columns) + Column(lon), out var list))
+        {
+            foreach (var entry in list)
+            {
+                if (entry.Envelope.Covers(lat, lon))
+                {
+                    output.Add(entry.Item);
+                }
+            }
+        }
+
+        foreach (var entry in _oversized)
         {
             if (entry.Envelope.Covers(lat, lon))
             {
@@ -69,66 +104,21 @@ internal sealed class SpatialIndex<T>
         }
     }
 
-    private void Query(Node node, double lat, double lon, List<T> output)
+    // Cells outside the grid are clamped to its border: a shape reaching past the border is registered there,
+    // and so is a point, so every covering shape is still found.
+    private static bool TryCells(Envelope envelope, out int c0, out int c1, out int r0, out int r1)
     {
-        if (!node.Envelope.Covers(lat, lon))
-        {
-            return;
-        }
-
-        if (node.Children is null)
-        {
-            var item = node.Entry!.Value.Item;
-            if (_removed.Count == 0 || !_removed.Contains(item))
-            {
-                output.Add(item);
-            }
-
-            return;
-        }
-
-        foreach (var child in node.Children)
-        {
-            Query(child, lat, lon, output);
-        }
+        c0 = Column(envelope.MinLon);
+        c1 = Column(envelope.MaxLon);
+        r0 = Row(envelope.MinLat);
+        r1 = Row(envelope.MaxLat);
+        return !(double.IsNaN(envelope.MinLon) || double.IsNaN(envelope.MaxLon) || double.IsNaN(envelope.MinLat) || double.IsNaN(envelope.MaxLat))
+            && (long)(c1 - c0 + 1) * (r1 - r0 + 1) <= MaxCellsPerShape;
     }
 
-    private static Node Build(List<Node> level)
-    {
-        while (level.Count > 1)
-        {
-            var parents = new List<Node>((level.Count / NodeSize) + 1);
-            var slices = (int)Math.Ceiling(Math.Sqrt(Math.Ceiling(level.Count / (double)NodeSize)));
-            var sliceSize = slices * NodeSize;
-            level.Sort(static (a, b) => CenterLon(a).CompareTo(CenterLon(b)));
-            for (var s = 0; s < level.Count; s += sliceSize)
-            {
-                var slice = level.GetRange(s, Math.Min(sliceSize, level.Count - s));
-                slice.Sort(static (a, b) => CenterLat(a).CompareTo(CenterLat(b)));
-                for (var i = 0; i < slice.Count; i += NodeSize)
-                {
-                    var children = slice.GetRange(i, Math.Min(NodeSize, slice.Count - i)).ToArray();
-                    var envelope = children[0].Envelope;
-                    foreach (var child in children)
-                    {
-                        envelope = envelope.Union(child.Envelope);
-                    }
+    private static int Column(double lon) => (int)Math.Clamp(Math.Floor((lon + 180) / CellDegrees), 0, Columns - 1);
 
-                    parents.Add(new Node(envelope, children, null));
-                }
-            }
-
-            level = parents;
-        }
-
-        return level[0];
-    }
-
-    private static double CenterLon(Node n) => (n.Envelope.MinLon + n.Envelope.MaxLon) / 2;
-
-    private static double CenterLat(Node n) => (n.Envelope.MinLat + n.Envelope.MaxLat) / 2;
+    private static int Row(double lat) => (int)Math.Clamp(Math.Floor((lat + 90) / CellDegrees), 0, Rows - 1);
 
     private readonly record struct Entry(Envelope Envelope, T Item);
-
-    private sealed record Node(Envelope Envelope, Node[]? Children, Entry? Entry);
 }

@@ -74,7 +74,7 @@ internal sealed partial class IndexEngine
 
             if (element.ValueKind == JsonValueKind.Object && _prefixes.ContainsKey(root))
             {
-                root.CopyTo(0, scratch.KeyBuffer, 0, root.Length);
+                "value"u8.CopyTo(scratch.KeyBytes);
                 Walk(scratch, element, root.Length);
             }
 
@@ -94,40 +94,36 @@ internal sealed partial class IndexEngine
     {
         foreach (var property in obj.EnumerateObject())
         {
+            // Flattened key "<prefix>.<name>" built in UTF-8, straight from the raw JSON when it has no escapes.
             var raw = JsonMarshal.GetRawUtf8PropertyName(property);
             var start = prefixLength == 0 ? 0 : prefixLength + 1;
             int length;
             if (raw.IndexOf((byte)'\\') < 0)
             {
                 EnsureKeyCapacity(scratch, start + raw.Length);
-                if (prefixLength > 0)
-                {
-                    scratch.KeyBuffer[prefixLength] = '.';
-                }
-
-                length = start + Encoding.UTF8.GetChars(raw, scratch.KeyBuffer.AsSpan(start));
+                raw.CopyTo(scratch.KeyBytes.AsSpan(start));
+                length = start + raw.Length;
             }
             else
             {
                 var name = property.Name;
-                EnsureKeyCapacity(scratch, start + name.Length);
-                if (prefixLength > 0)
-                {
-                    scratch.KeyBuffer[prefixLength] = '.';
-                }
-
-                name.CopyTo(0, scratch.KeyBuffer, start, name.Length);
-                length = start + name.Length;
+                EnsureKeyCapacity(scratch, start + Encoding.UTF8.GetMaxByteCount(name.Length));
+                length = start + Encoding.UTF8.GetBytes(name, scratch.KeyBytes.AsSpan(start));
             }
 
-            var key = scratch.KeyBuffer.AsSpan(0, length);
+            if (prefixLength > 0)
+            {
+                scratch.KeyBytes[prefixLength] = (byte)'.';
+            }
+
+            var key = scratch.KeyBytes.AsSpan(0, length);
             var value = property.Value;
-            if (_fieldsBySpan.TryGetValue(key, out var field))
+            if (_fieldsUtf8.Get(key) is { } field)
             {
                 SetValue(scratch, field.Index, value);
             }
 
-            if (value.ValueKind == JsonValueKind.Object && _prefixesBySpan.ContainsKey(key))
+            if (value.ValueKind == JsonValueKind.Object && _prefixesUtf8.Get(key) is not null)
             {
                 Walk(scratch, value, length);
             }
@@ -136,11 +132,11 @@ internal sealed partial class IndexEngine
 
     private static void EnsureKeyCapacity(MatchScratch scratch, int needed)
     {
-        if (scratch.KeyBuffer.Length < needed)
+        if (scratch.KeyBytes.Length < needed)
         {
-            var bigger = new char[Math.Max(needed, scratch.KeyBuffer.Length * 2)];
-            scratch.KeyBuffer.CopyTo(bigger, 0);
-            scratch.KeyBuffer = bigger;
+            var bigger = new byte[Math.Max(needed, scratch.KeyBytes.Length * 2)];
+            scratch.KeyBytes.CopyTo(bigger, 0);
+            scratch.KeyBytes = bigger;
         }
     }
 
@@ -224,7 +220,7 @@ internal sealed partial class IndexEngine
 
         if (field.EqualsMap is { Count: > 0 } equalsMap)
         {
-            var found = text is null ? equalsMap.Find(value, scratch.Chars) : equalsMap.Find(text);
+            var found = text is null ? equalsMap.Find(value) : equalsMap.Find(text);
             if (found is not null)
             {
                 Hit(scratch, found);
@@ -245,7 +241,7 @@ internal sealed partial class IndexEngine
             hits.Clear();
             foreach (var item in value.EnumerateArray())
             {
-                var found = existsValues.Find(item, scratch.Chars);
+                var found = existsValues.Find(item);
                 if (found is not null && !hits.Contains(found))
                 {
                     hits.Add(found);
@@ -319,7 +315,7 @@ internal sealed partial class IndexEngine
 
         if (field.NotEquals is { Count: > 0 } notEquals)
         {
-            var equal = !present ? null : text is null ? field.NotEqualsMap!.Find(value, scratch.Chars) : field.NotEqualsMap!.Find(text);
+            var equal = !present ? null : text is null ? field.NotEqualsMap!.Find(value) : field.NotEqualsMap!.Find(text);
             foreach (var condition in notEquals)
             {
                 if (!ReferenceEquals(condition, equal))

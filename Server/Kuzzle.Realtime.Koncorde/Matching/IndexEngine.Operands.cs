@@ -10,9 +10,9 @@ internal sealed partial class IndexEngine
     private const double StrictEpsilon = 1e-10;
 
     private readonly Dictionary<string, FieldSlot> _fields = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, FieldSlot>.AlternateLookup<ReadOnlySpan<char>> _fieldsBySpan;
+    private readonly Utf8KeyMap<FieldSlot> _fieldsUtf8 = new();
     private readonly Dictionary<string, int> _prefixes = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _prefixesBySpan;
+    private readonly Utf8KeyMap<string> _prefixesUtf8 = new();
     private readonly SlotAllocator _fieldSlots = new();
     private FieldSlot?[] _fieldsByIndex = new FieldSlot?[16];
     private readonly List<FieldSlot> _negativeFields = [];
@@ -268,6 +268,7 @@ internal sealed partial class IndexEngine
         {
             field = new FieldSlot(path, _fieldSlots.Next());
             _fields.Add(path, field);
+            _fieldsUtf8.Set(path, field);
             if (field.Index >= _fieldsByIndex.Length)
             {
                 Array.Resize(ref _fieldsByIndex, Math.Max(_fieldsByIndex.Length * 2, field.Index + 1));
@@ -276,7 +277,12 @@ internal sealed partial class IndexEngine
             _fieldsByIndex[field.Index] = field;
             foreach (var prefix in Prefixes(path))
             {
-                _prefixes[prefix] = _prefixes.GetValueOrDefault(prefix) + 1;
+                var count = _prefixes.GetValueOrDefault(prefix) + 1;
+                _prefixes[prefix] = count;
+                if (count == 1)
+                {
+                    _prefixesUtf8.Set(prefix, prefix);
+                }
             }
         }
 
@@ -292,6 +298,7 @@ internal sealed partial class IndexEngine
         }
 
         _fields.Remove(field.Path);
+        _fieldsUtf8.Remove(field.Path);
         _fieldsByIndex[field.Index] = null;
         _fieldSlots.Release(field.Index);
         foreach (var prefix in Prefixes(field.Path))
@@ -299,6 +306,7 @@ internal sealed partial class IndexEngine
             if (--_prefixes[prefix] == 0)
             {
                 _prefixes.Remove(prefix);
+                _prefixesUtf8.Remove(prefix);
             }
         }
     }
@@ -328,7 +336,7 @@ internal sealed partial class IndexEngine
 
     private void QueueRebuild(FieldSlot field)
     {
-        var needed = field.Range is { NeedsRebuild: true } || field.NotRange is { NeedsRebuild: true } || field.Geo is { NeedsRebuild: true };
+        var needed = field.Range is { NeedsRebuild: true } || field.NotRange is { NeedsRebuild: true };
         if (!needed && field.Selects is not null)
         {
             foreach (var entry in field.Selects.Values)
@@ -351,7 +359,6 @@ internal sealed partial class IndexEngine
         {
             field.Range?.Rebuild();
             field.NotRange?.Rebuild();
-            field.Geo?.Rebuild();
             if (field.Selects is not null)
             {
                 foreach (var entry in field.Selects.Values)

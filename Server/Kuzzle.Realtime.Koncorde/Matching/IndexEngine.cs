@@ -22,8 +22,6 @@ internal sealed partial class IndexEngine
         Index = index;
         _normalizer = normalizer;
         _lock = concurrent ? new ReadMostlyLock() : null;
-        _fieldsBySpan = _fields.GetAlternateLookup<ReadOnlySpan<char>>();
-        _prefixesBySpan = _prefixes.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public string Index { get; }

@@ -24,8 +24,7 @@ internal sealed class MatchScratch
     public string?[] Texts { get; private set; } = new string?[64];
     public int[] Touched { get; private set; } = new int[64];
     public int TouchedCount { get; set; }
-    public char[] Chars { get; } = new char[512];
-    public char[] KeyBuffer { get; set; } = new char[256];
+    public byte[] KeyBytes { get; set; } = new byte[256];
     public List<ConditionEntry> Hits { get; } = [];
     public List<FilterEntry> Matched { get; } = [];
 

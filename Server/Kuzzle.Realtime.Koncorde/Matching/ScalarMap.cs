@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Json;
 using Kuzzle.Realtime.Koncorde.Json;
 
@@ -11,15 +10,11 @@ namespace Kuzzle.Realtime.Koncorde.Matching;
 /// </summary>
 internal sealed class ScalarMap
 {
-    private readonly Dictionary<string, ConditionEntry> _strings = new(StringComparer.Ordinal);
+    private readonly Utf8KeyMap<ConditionEntry> _strings = new();
     private readonly Dictionary<double, ConditionEntry> _numbers = [];
     private ConditionEntry? _true;
     private ConditionEntry? _false;
     private ConditionEntry? _null;
-    private Dictionary<string, ConditionEntry>.AlternateLookup<ReadOnlySpan<char>> _stringsBySpan;
-
-    public ScalarMap() => _stringsBySpan = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
-
     public int Count { get; private set; }
 
     public void Add(JsValue scalar, ConditionEntry condition)
@@ -27,7 +22,7 @@ internal sealed class ScalarMap
         switch (scalar.Kind)
         {
             case JsKind.String:
-                _strings[scalar.String] = condition;
+                _strings.Set(scalar.String, condition);
                 break;
             case JsKind.Number:
                 _numbers[scalar.Number] = condition;
@@ -66,9 +61,9 @@ internal sealed class ScalarMap
         }
     }
 
-    public ConditionEntry? Find(string text) => _strings.GetValueOrDefault(text);
+    public ConditionEntry? Find(string text) => _strings.Get(text);
 
-    public ConditionEntry? Find(JsonElement value, char[] buffer)
+    public ConditionEntry? Find(JsonElement value)
     {
         switch (value.ValueKind)
         {
@@ -78,15 +73,9 @@ internal sealed class ScalarMap
                     return null;
                 }
 
-                var raw = JsonMarshal.GetRawUtf8Value(value);
-                var content = raw[1..^1];
-                if (content.IndexOf((byte)'\\') >= 0 || content.Length > buffer.Length)
-                {
-                    return _strings.GetValueOrDefault(value.GetString()!);
-                }
-
-                var length = Encoding.UTF8.GetChars(content, buffer);
-                return _stringsBySpan.TryGetValue(buffer.AsSpan(0, length), out var found) ? found : null;
+                // The raw JSON text is the UTF-8 value itself unless it holds escapes.
+                var content = JsonMarshal.GetRawUtf8Value(value)[1..^1];
+                return content.IndexOf((byte)'\\') < 0 ? _strings.Get(content) : _strings.Get(value.GetString()!);
             case JsonValueKind.Number:
                 return _numbers.Count == 0 ? null : _numbers.GetValueOrDefault(JsValue.ReadNumber(value));
             case JsonValueKind.True:

@@ -16,9 +16,12 @@ function heapUsed() {
 }
 
 function measureMatching(koncorde, document) {
-  // Warm up, then count calls in batches until the time budget is spent.
-  for (let i = 0; i < 2000; i++) {
-    koncorde.test(document);
+  // Warm up (time-based, as on the C# side), then count calls in batches until the time budget is spent.
+  const warmupEnd = process.hrtime.bigint() + BigInt(Math.round(Math.min(1, seconds) * 1e9));
+  while (process.hrtime.bigint() < warmupEnd) {
+    for (let i = 0; i < 100; i++) {
+      koncorde.test(document);
+    }
   }
   let matches = 0;
   let ops = 0;
