@@ -20,10 +20,6 @@ public sealed class KoncordeEngine
     // Serialises writers so that creating and dropping per-index engines cannot race.
     private readonly Lock _writeGate = new();
 
-    // Reused across calls on a thread: Test allocates only its result array.
-    [ThreadStatic]
-    private static List<string>? t_results;
-
     public KoncordeEngine(KoncordeOptions? options = null) => _normalizer = new Normalizer(options ?? new KoncordeOptions());
 
     /// <summary>Indexes ("&lt;index&gt;/&lt;collection&gt;") holding at least one filter.</summary>
@@ -94,16 +90,7 @@ public sealed class KoncordeEngine
             return [];
         }
 
-        var result = t_results ??= [];
-        try
-        {
-            engine.Test(document, documentId, result);
-            return result.Count == 0 ? [] : result.ToArray();
-        }
-        finally
-        {
-            result.Clear();
-        }
+        return engine.Test(document, documentId);
     }
 
     /// <summary>Checks a filter's syntax (no condition-count limit, as Koncorde).</summary>

@@ -8,13 +8,15 @@ namespace Kuzzle.Realtime.Bench.Koncorde;
 
 /// <summary>
 /// <c>koncorde</c> subcommand: this engine against npm koncorde 4.7.0 on Koncorde's benchmark shapes, in the
-/// same invocation. Reports matching throughput (Test calls per second, one thread), the ratio, indexation
+/// same invocation. Reports matching throughput (Test calls per second on one thread, best 0.2 s window on each
+/// side), the ratio, indexation
 /// time, memory per filter and removal time.
 /// Options: --filters N (10000) --seconds S per measurement (2) --seed N (1) --only name,name --no-node --json file
 /// </summary>
 public static class KoncordeBench
 {
     private const string Index = "bench/koncorde";
+    private static readonly TimeSpan WindowLength = TimeSpan.FromMilliseconds(200);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -88,22 +90,31 @@ public static class KoncordeBench
             }
         }
 
+        // Best of 0.2 s windows: the machine may be shared, the best window is the least disturbed one.
         long ops = 0;
         long matches = 0;
+        var best = 0.0;
         var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         clock.Restart();
         var budget = TimeSpan.FromSeconds(BenchOptions.Current.Seconds);
         while (clock.Elapsed < budget)
         {
-            for (var i = 0; i < 1000; i++)
+            var window = Stopwatch.StartNew();
+            long windowOps = 0;
+            while (window.Elapsed < WindowLength)
             {
-                matches += engine.Test(Index, document).Count;
+                for (var i = 0; i < 200; i++)
+                {
+                    matches += engine.Test(Index, document).Count;
+                }
+
+                windowOps += 200;
             }
 
-            ops += 1000;
+            best = Math.Max(best, windowOps / window.Elapsed.TotalSeconds);
+            ops += windowOps;
         }
 
-        var elapsed = clock.Elapsed.TotalSeconds;
         var allocatedPerCall = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / (double)ops;
 
         clock.Restart();
@@ -114,7 +125,7 @@ public static class KoncordeBench
 
         var removalSeconds = clock.Elapsed.TotalSeconds;
         GC.KeepAlive(filters);
-        return new ShapeResult(shape.Name, indexSeconds, bytesPerFilter, ops / elapsed, matches / (double)ops, removalSeconds, allocatedPerCall);
+        return new ShapeResult(shape.Name, indexSeconds, bytesPerFilter, best, matches / (double)ops, removalSeconds, allocatedPerCall);
     }
 
     private static long SettledMemory()

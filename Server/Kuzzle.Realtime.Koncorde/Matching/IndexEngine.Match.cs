@@ -11,8 +11,8 @@ namespace Kuzzle.Realtime.Koncorde.Matching;
 // counters of its subfilters, and a subfilter reaching zero matches its filters.
 internal sealed partial class IndexEngine
 {
-    /// <summary>Appends the ids of the filters matching the document.</summary>
-    public void Test(JsonElement document, string? documentId, List<string> output)
+    /// <summary>Ids of the filters matching the document.</summary>
+    public string[] Test(JsonElement document, string? documentId)
     {
         if (_dirty)
         {
@@ -47,10 +47,19 @@ internal sealed partial class IndexEngine
             }
 
             MatchCollected(scratch);
-            foreach (var filter in scratch.Matched)
+            var matched = scratch.Matched;
+            if (matched.Count == 0)
             {
-                output.Add(filter.Id);
+                return [];
             }
+
+            var ids = new string[matched.Count];
+            for (var i = 0; i < ids.Length; i++)
+            {
+                ids[i] = matched[i].Id;
+            }
+
+            return ids;
         }
         finally
         {
@@ -254,15 +263,8 @@ internal sealed partial class IndexEngine
 
         if (field.Range is { Count: > 0 } range && kind == JsonValueKind.Number)
         {
-            var hits = scratch.Hits;
-            hits.Clear();
-            range.Query(JsValue.ReadNumber(value), hits);
-            foreach (var condition in hits)
-            {
-                Hit(scratch, condition);
-            }
-
-            hits.Clear();
+            var visitor = new HitVisitor(scratch);
+            range.Query(JsValue.ReadNumber(value), ref visitor);
         }
 
         if (field.Regexps is { Count: > 0 } regexps && kind == JsonValueKind.String)
@@ -348,15 +350,8 @@ internal sealed partial class IndexEngine
         {
             if (kind == JsonValueKind.Number)
             {
-                var hits = scratch.Hits;
-                hits.Clear();
-                field.NotRange!.Query(JsValue.ReadNumber(value), hits);
-                foreach (var condition in hits)
-                {
-                    Hit(scratch, condition);
-                }
-
-                hits.Clear();
+                var visitor = new HitVisitor(scratch);
+                field.NotRange!.Query(JsValue.ReadNumber(value), ref visitor);
             }
             else
             {
@@ -550,6 +545,12 @@ internal sealed partial class IndexEngine
         }
 
         return false;
+    }
+
+    /// <summary>Feeds interval query results straight into the subfilter counters.</summary>
+    private readonly struct HitVisitor(MatchScratch scratch) : IItemVisitor<ConditionEntry>
+    {
+        public void Visit(ConditionEntry item) => Hit(scratch, item);
     }
 
     private static void Hit(MatchScratch scratch, ConditionEntry condition)

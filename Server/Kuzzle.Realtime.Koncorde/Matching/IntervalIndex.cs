@@ -62,6 +62,49 @@ internal sealed class IntervalIndex<T>
             })];
     }
 
+    /// <summary>Calls the visitor for every item having an interval containing <paramref name="x"/> (bounds included).</summary>
+    public void Query<TVisitor>(double x, ref TVisitor visitor)
+        where TVisitor : struct, IItemVisitor<T>
+    {
+        var filterRemoved = _removed.Count > 0;
+        foreach (var interval in _everywhere)
+        {
+            Visit(interval.Item, filterRemoved, ref visitor);
+        }
+
+        for (var i = 0; i < _fromLow.Length && _fromLow[i].Low <= x; i++)
+        {
+            Visit(_fromLow[i].Item, filterRemoved, ref visitor);
+        }
+
+        for (var i = _toHigh.Length - 1; i >= 0 && _toHigh[i].High >= x; i--)
+        {
+            Visit(_toHigh[i].Item, filterRemoved, ref visitor);
+        }
+
+        foreach (var widthClass in _classes)
+        {
+            var lows = widthClass.Lows;
+            var floor = x - widthClass.MaxWidth;
+            var items = widthClass.Intervals;
+            for (var i = UpperBound(lows, x) - 1; i >= 0 && lows[i] >= floor; i--)
+            {
+                if (items[i].High >= x)
+                {
+                    Visit(items[i].Item, filterRemoved, ref visitor);
+                }
+            }
+        }
+
+        foreach (var interval in _pending)
+        {
+            if (interval.Low <= x && x <= interval.High)
+            {
+                visitor.Visit(interval.Item);
+            }
+        }
+    }
+
     /// <summary>Appends every item having an interval containing <paramref name="x"/> (bounds included).</summary>
     public void Query(double x, List<T> output)
     {
@@ -118,6 +161,15 @@ internal sealed class IntervalIndex<T>
         }
     }
 
+    private void Visit<TVisitor>(T item, bool filterRemoved, ref TVisitor visitor)
+        where TVisitor : struct, IItemVisitor<T>
+    {
+        if (!filterRemoved || !_removed.Contains(item))
+        {
+            visitor.Visit(item);
+        }
+    }
+
     /// <summary>Index of the first element greater than x.</summary>
     private static int UpperBound(double[] values, double x)
     {
@@ -146,4 +198,10 @@ internal sealed class IntervalIndex<T>
     private readonly record struct Interval(double Low, double High, T Item);
 
     private sealed record WidthClass(double MaxWidth, Interval[] Intervals, double[] Lows);
+}
+
+/// <summary>Receives query results without an intermediate list (a struct, so calls are inlined).</summary>
+internal interface IItemVisitor<in T>
+{
+    void Visit(T item);
 }
