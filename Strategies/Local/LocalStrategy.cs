@@ -87,11 +87,6 @@ public sealed partial class LocalStrategy : IAuthenticationStrategy, IDisposable
         ArgumentNullException.ThrowIfNull(context);
         options ??= LocalStrategyOptions.Parse(context.Configuration);
         hasher ??= CreateHasher(options, context.Log);
-        if (!LegacyKuzzleHash.IsSupportedAlgorithm(options.LegacyAlgorithm))
-        {
-            context.Log?.Invoke(StrategyLogLevel.Warning, $"local strategy: legacy hashes using \"{options.LegacyAlgorithm}\" cannot be verified; those users must reset their password");
-        }
-
         var secret = await LoadResetSecretAsync(context.Store, cancellationToken);
         var gate = new HashingGate(options.HashingConcurrency);
         try

@@ -106,14 +106,45 @@ public sealed class LegacyHashTests
     {
         Assert.Multiple(() =>
         {
-            foreach (var name in new[] { "sha1", "sha256", "sha384", "sha512", "RSA-SHA1", "RSA-SHA256", "RSA-SHA384", "RSA-SHA512", "sha1WithRSAEncryption", "sha512WithRSAEncryption" })
+            foreach (var name in new[] { "sha1", "sha224", "RSA-SHA224", "sha224WithRSAEncryption", "sha256", "sha384", "sha512", "RSA-SHA1", "RSA-SHA256", "RSA-SHA384", "RSA-SHA512", "sha1WithRSAEncryption", "sha512WithRSAEncryption" })
             {
-                Assert.That(LegacyKuzzleHash.IsSupportedAlgorithm(name), Is.True, name);
+                Assert.That(LegacyKuzzleHash.IsKuzzleAlgorithm(name), Is.True, name);
             }
 
-            Assert.That(LegacyKuzzleHash.IsKuzzleAlgorithm("sha224"), Is.True);
             Assert.That(LegacyKuzzleHash.IsKuzzleAlgorithm("md5"), Is.False);
-            Assert.That(LegacyKuzzleHash.IsSupportedAlgorithm("SHA512"), Is.False);
+            Assert.That(LegacyKuzzleHash.IsKuzzleAlgorithm("SHA512"), Is.False);
         });
+    }
+
+    [Test]
+    public void Sha224_which_dotnet_lacks_matches_node()
+    {
+        // node: crypto.createHash('sha224').update('abc').digest('hex') (also FIPS 180-4's example)
+        Assert.That(Convert.ToHexStringLower(Sha224.HashData("abc"u8)), Is.EqualTo("23097d223405d8228642a477bda255b32aadbce4bda0b3f7e36c9da7"));
+        Assert.Multiple(() =>
+        {
+            // node: crypto.pbkdf2Sync(password, salt, 10000, 224, 'sha224').toString('hex')
+            Assert.That(
+                LegacyKuzzleHash.Compute(Password, Salt, "sha224", true, "hmac", "hex"),
+                Is.EqualTo(
+                    "bde83816e38c434cb06e8db9489e12a32ae735c2df6a1e76cc0081552bec181d26f3960a6ee92148ce2c334e99812e9ada81b886f94e1bfed2ea5836a3149481dcd57fc680e13ed1c257d98dc3333874f1be1ad6d74c515596aa79681dac9e224c414fe826773401bc3765d6f1023c36"
+                    + "d49922c1b2776a14bc6f223c2bb23d38d4444be1e55871c98a64accd977b85c9f0a2819983c3ea6ac4b7baf818e1a98bf5bb7786900824381b0273e54b957359e205d8b53b1d1c1aa0cd69e027287def3c45aaf2583c24843e0dafe4372183e5bab28ae61cb86cc9064930cd1307ca33"));
+            // node: crypto.createHmac('sha224', salt).update(password).digest('hex')
+            Assert.That(LegacyKuzzleHash.Compute(Password, Salt, "RSA-SHA224", false, "hmac", "hex"), Is.EqualTo("31410c25d56388c6ed6eebe4123e28a87c42c74625b30cbd3d8e7293"));
+            // node: crypto.createHash('sha224').update(salt + ':' + password).digest('hex')
+            Assert.That(LegacyKuzzleHash.Compute(Password, Salt, "sha224", false, "hash", "hex"), Is.EqualTo("c21f67de67055d82542db383870da2eba6fdc9f0fe12ea009a2b825c"));
+        });
+    }
+
+    [Test]
+    public void The_sha224_compression_agrees_with_dotnet_sha256_on_every_padding_length()
+    {
+        var random = new Random(7);
+        for (var length = 0; length < 300; length++)
+        {
+            var data = new byte[length];
+            random.NextBytes(data);
+            Assert.That(Sha224.Sha256ForTests(data), Is.EqualTo(SHA256.HashData(data)), $"length {length}");
+        }
     }
 }

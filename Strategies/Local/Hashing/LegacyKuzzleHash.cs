@@ -16,17 +16,15 @@ public static class LegacyKuzzleHash
     /// <summary>PBKDF2 iterations used by Kuzzle.</summary>
     public const int Iterations = 10000;
 
-    /// <summary>Whether Kuzzle accepted this algorithm name and this code can compute it (sha224 is not available in .NET).</summary>
-    public static bool IsSupportedAlgorithm(string algorithm) => TryGetAlgorithm(algorithm, out _, out _);
+    private static readonly HashAlgorithmName Sha224Name = new("SHA224");
 
-    /// <summary>Whether Kuzzle accepted this algorithm name (including the sha224 family this code cannot compute).</summary>
-    public static bool IsKuzzleAlgorithm(string algorithm) =>
-        IsSupportedAlgorithm(algorithm) || algorithm is "sha224" or "RSA-SHA224" or "sha224WithRSAEncryption";
+    /// <summary>Whether Kuzzle accepted this algorithm name (its plugin's list; names are case-sensitive).</summary>
+    public static bool IsKuzzleAlgorithm(string algorithm) => TryGetAlgorithm(algorithm, out _, out _);
 
     /// <summary>Computes a legacy hash exactly as Kuzzle did.</summary>
     /// <param name="password">The clear password.</param>
     /// <param name="salt">The stored <c>userSalt</c> (a hex string, used as text).</param>
-    /// <param name="algorithm">The stored <c>algorithm</c> (<c>sha1 sha256 sha384 sha512</c>, <c>RSA-SHA*</c>, <c>sha*WithRSAEncryption</c>).</param>
+    /// <param name="algorithm">The stored <c>algorithm</c> (<c>sha1 sha224 sha256 sha384 sha512</c>, <c>RSA-SHA*</c>, <c>sha*WithRSAEncryption</c>).</param>
     /// <param name="stretching">The stored <c>stretching</c> flag (PBKDF2).</param>
     /// <param name="encryption">The stored <c>encryption</c>: <c>hmac</c> or <c>hash</c> (used only without stretching).</param>
     /// <param name="digest">The output encoding: <c>hex</c>, <c>base64</c>, <c>base64url</c>, <c>latin1</c>/<c>binary</c>.</param>
@@ -45,7 +43,9 @@ public static class LegacyKuzzleHash
         byte[] raw;
         if (stretching)
         {
-            raw = Rfc2898DeriveBytes.Pbkdf2(passwordBytes, saltBytes, Iterations, hashName, keyLength);
+            raw = hashName == Sha224Name
+                ? Sha224.Pbkdf2(passwordBytes, saltBytes, Iterations, keyLength)
+                : Rfc2898DeriveBytes.Pbkdf2(passwordBytes, saltBytes, Iterations, hashName, keyLength);
         }
         else if (encryption == "hmac")
         {
@@ -88,6 +88,7 @@ public static class LegacyKuzzleHash
         (name, keyLength) = algorithm switch
         {
             "sha1" or "RSA-SHA1" or "sha1WithRSAEncryption" => (HashAlgorithmName.SHA1, 40),
+            "sha224" or "RSA-SHA224" or "sha224WithRSAEncryption" => (Sha224Name, 224),
             "sha256" or "RSA-SHA256" or "sha256WithRSAEncryption" => (HashAlgorithmName.SHA256, 256),
             "sha384" or "RSA-SHA384" or "sha384WithRSAEncryption" => (HashAlgorithmName.SHA384, 384),
             "sha512" or "RSA-SHA512" or "sha512WithRSAEncryption" => (HashAlgorithmName.SHA512, 512),
@@ -102,6 +103,7 @@ public static class LegacyKuzzleHash
     private static byte[] Hmac(HashAlgorithmName name, byte[] key, byte[] data) => name.Name switch
     {
         "SHA1" => HMACSHA1.HashData(key, data),
+        "SHA224" => Sha224.Hmac(key, data),
         "SHA256" => HMACSHA256.HashData(key, data),
         "SHA384" => HMACSHA384.HashData(key, data),
         _ => HMACSHA512.HashData(key, data),
@@ -110,6 +112,7 @@ public static class LegacyKuzzleHash
     private static byte[] Digest(HashAlgorithmName name, byte[] data) => name.Name switch
     {
         "SHA1" => SHA1.HashData(data),
+        "SHA224" => Sha224.HashData(data),
         "SHA256" => SHA256.HashData(data),
         "SHA384" => SHA384.HashData(data),
         _ => SHA512.HashData(data),
