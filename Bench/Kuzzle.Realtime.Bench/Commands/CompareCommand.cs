@@ -30,7 +30,7 @@ public static class CompareCommand
         await ProbeAsync(kuzzle, template.Payload, cancellationToken);
 
         // Same JIT/pool warm-up for both before any measured round. A profile of the Kuzzle server still showed ~11 %
-        // of its CPU in the JIT 8 s after start (tiered PGO over a larger code base), hence 8 s by default.
+        // of its CPU in the JIT 5-13 s after start (tiered PGO over a larger code base), hence 8 s by default.
         foreach (var server in new[] { echo, kuzzle })
         {
             if (warmupSeconds > 0)
