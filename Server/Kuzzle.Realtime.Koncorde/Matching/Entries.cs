@@ -34,6 +34,20 @@ internal sealed class ConditionEntry(CanonicalCondition canonical)
     /// <summary>regexp: the first character a matching value must have, or -1.</summary>
     public int RegexFirstChar { get; set; } = -1;
 
+    /// <summary>
+    /// The filter this condition completes on its own (one subfilter, made of this condition only, owned by one
+    /// filter): the common case, matched without touching subfilter counters.
+    /// </summary>
+    public FilterEntry? DirectFilter { get; private set; }
+
+    /// <summary>Recomputes <see cref="DirectFilter"/>; called whenever the links around this condition change.</summary>
+    public void RefreshDirectFilter()
+    {
+        DirectFilter = Subfilters.Count == 1 && Subfilters[0].Conditions.Count == 1 && Subfilters[0].Filters.Count == 1
+            ? Subfilters[0].Filters[0]
+            : null;
+    }
+
     /// <summary>select: id of the query's filter in the nested engine.</summary>
     public string? SelectFilterId { get; set; }
 }

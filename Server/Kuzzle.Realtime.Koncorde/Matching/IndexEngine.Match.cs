@@ -556,6 +556,17 @@ internal sealed partial class IndexEngine
     private static void Hit(MatchScratch scratch, ConditionEntry condition)
     {
         var generation = scratch.Generation;
+        if (condition.DirectFilter is { } direct)
+        {
+            if (scratch.FilterStamps[direct.Slot] != generation)
+            {
+                scratch.FilterStamps[direct.Slot] = generation;
+                scratch.Matched.Add(direct);
+            }
+
+            return;
+        }
+
         var stamps = scratch.SubfilterStamps;
         var counters = scratch.Counters;
         foreach (var subfilter in condition.Subfilters)

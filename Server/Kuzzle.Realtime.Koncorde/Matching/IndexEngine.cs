@@ -102,6 +102,7 @@ internal sealed partial class IndexEngine
                 {
                     existing.Filters.Add(filter);
                     filter.Subfilters.Add(existing);
+                    RefreshDirectFilters(existing);
                 }
 
                 continue;
@@ -130,6 +131,8 @@ internal sealed partial class IndexEngine
                 subfilter.Conditions.Add(condition);
                 AddOperand(condition);
             }
+
+            RefreshDirectFilters(subfilter);
         }
     }
 
@@ -145,6 +148,7 @@ internal sealed partial class IndexEngine
             if (subfilter.Filters.Count > 1)
             {
                 subfilter.Filters.Remove(filter);
+                RefreshDirectFilters(subfilter);
                 continue;
             }
 
@@ -156,6 +160,10 @@ internal sealed partial class IndexEngine
                     _conditions.Remove(condition.Key);
                     RemoveOperand(condition);
                 }
+                else
+                {
+                    condition.RefreshDirectFilter();
+                }
             }
 
             _subfilters.Remove(subfilter.Key);
@@ -163,6 +171,14 @@ internal sealed partial class IndexEngine
         }
 
         _filterSlots.Release(filter.Slot);
+    }
+
+    private static void RefreshDirectFilters(Subfilter subfilter)
+    {
+        foreach (var condition in subfilter.Conditions)
+        {
+            condition.RefreshDirectFilter();
+        }
     }
 
     private void EnterRead() => _lock?.EnterRead();

@@ -105,62 +105,6 @@ internal sealed class IntervalIndex<T>
         }
     }
 
-    /// <summary>Appends every item having an interval containing <paramref name="x"/> (bounds included).</summary>
-    public void Query(double x, List<T> output)
-    {
-        var before = output.Count;
-        foreach (var interval in _everywhere)
-        {
-            output.Add(interval.Item);
-        }
-
-        // [low, +inf) contains x iff low <= x: a prefix.
-        for (var i = 0; i < _fromLow.Length && _fromLow[i].Low <= x; i++)
-        {
-            output.Add(_fromLow[i].Item);
-        }
-
-        // (-inf, high] contains x iff high >= x: a suffix.
-        for (var i = _toHigh.Length - 1; i >= 0 && _toHigh[i].High >= x; i--)
-        {
-            output.Add(_toHigh[i].Item);
-        }
-
-        foreach (var widthClass in _classes)
-        {
-            var lows = widthClass.Lows;
-            var end = UpperBound(lows, x);
-            var floor = x - widthClass.MaxWidth;
-            var items = widthClass.Intervals;
-            for (var i = end - 1; i >= 0 && lows[i] >= floor; i--)
-            {
-                if (items[i].High >= x)
-                {
-                    output.Add(items[i].Item);
-                }
-            }
-        }
-
-        if (_removed.Count > 0)
-        {
-            for (var i = output.Count - 1; i >= before; i--)
-            {
-                if (_removed.Contains(output[i]))
-                {
-                    output.RemoveAt(i);
-                }
-            }
-        }
-
-        foreach (var interval in _pending)
-        {
-            if (interval.Low <= x && x <= interval.High)
-            {
-                output.Add(interval.Item);
-            }
-        }
-    }
-
     private void Visit<TVisitor>(T item, bool filterRemoved, ref TVisitor visitor)
         where TVisitor : struct, IItemVisitor<T>
     {

@@ -115,10 +115,6 @@ internal sealed class Canonicalizer(int maxConditions, int maxSubfilters)
         return result;
     }
 
-    /// <summary>Stable JSON of a canonical filter, as Koncorde hashes it.</summary>
-    public static JsValue ToJs(List<List<CanonicalCondition>> filter) =>
-        JsValue.FromArray(filter.Select(sf => JsValue.FromArray(sf.Select(c => c.Json).ToArray())).ToArray());
-
     private static CanonicalCondition ToCondition(FilterNode node) => node switch
     {
         NotNode { Inner: TermNode t } => new CanonicalCondition(t.Term, not: true),

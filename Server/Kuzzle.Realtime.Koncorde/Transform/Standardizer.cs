@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Kuzzle.Realtime.Koncorde.Json;
 
 namespace Kuzzle.Realtime.Koncorde.Transform;
@@ -71,8 +70,6 @@ internal sealed partial class Standardizer
             _ => new TermNode(GeoPolygonTerm(value, keywordPath)),
         };
     }
-
-    public static JsValue ToJs(JsonElement filter) => JsValue.FromElement(filter);
 
     private FilterNode AndOr(JsValue value, bool isAnd, string path)
     {
