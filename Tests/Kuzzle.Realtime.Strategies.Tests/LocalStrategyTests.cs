@@ -337,6 +337,26 @@ public sealed class LocalStrategyTests
         Assert.That(outputs, Has.None.Contains(password).And.None.Contains(hash).And.None.Contains("argon2"));
     }
 
+    [TestCase(1)]
+    [TestCase(2)]
+    public async Task Parallel_logins_never_run_more_hashes_than_the_gate_allows(int slots)
+    {
+        var options = LocalStrategyOptions.Default with { HashingConcurrency = slots };
+        using var strategy = await CreateAsync(_store, options, hasher: new Argon2idSodiumHasher(new Argon2idParameters(1024, 1, 1)));
+        await AddUserAsync(strategy, "kuid-1", "jdoe", "secret");
+        var logins = Enumerable.Range(0, 24)
+            .Select(i => Task.Run(async () => await strategy.VerifyAsync(Login(i % 3 == 0 ? "nobody" : "jdoe", i % 2 == 0 ? "secret" : "wrong"))))
+            .ToArray();
+        var results = await Task.WhenAll(logins);
+        Assert.Multiple(() =>
+        {
+            Assert.That(strategy.Gate.MaxConcurrency, Is.EqualTo(slots));
+            Assert.That(strategy.Gate.PeakInFlight, Is.InRange(1, slots));
+            Assert.That(strategy.Gate.InFlight, Is.Zero);
+            Assert.That(results.Count(r => r.Succeeded), Is.EqualTo(Enumerable.Range(0, 24).Count(i => i % 3 != 0 && i % 2 == 0)));
+        });
+    }
+
     private string Hash(string username)
     {
         using var json = JsonDocument.Parse(_store.Raw(LocalStrategy.UsersCollection, username)!);
