@@ -8,7 +8,9 @@ namespace Kuzzle.Realtime.Bench.Koncorde;
 
 /// <summary>
 /// Runs npm koncorde 4.7.0 on the same shapes. Its packages are installed (npm ci) into a working copy of the
-/// node/ folder under the temp directory: a node_modules tree inside the project would be picked up by the build.
+/// node/ folder under the temp directory: a node_modules tree inside the project would be picked up by the build
+/// (node-gyp ships .cs files). For the same reason the manifest is kept as package.template.json (and its lock as
+/// package-lock.template.json), so that tools installing every package.json of the repository leave it alone.
 /// </summary>
 public static class NodeReference
 {
@@ -42,14 +44,13 @@ public static class NodeReference
     private static async Task<string> PrepareAsync(CancellationToken cancellationToken)
     {
         var source = FindSource();
-        var lockText = await File.ReadAllTextAsync(Path.Combine(source, "package-lock.json"), cancellationToken);
+        var lockText = await File.ReadAllTextAsync(Path.Combine(source, "package-lock.template.json"), cancellationToken);
         var tag = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(lockText)))[..12];
         var work = Path.Combine(Path.GetTempPath(), "kuzzle-realtime-koncorde-bench", tag);
         Directory.CreateDirectory(work);
-        foreach (var file in new[] { "package.json", "package-lock.json", "bench.js" })
-        {
-            File.Copy(Path.Combine(source, file), Path.Combine(work, file), overwrite: true);
-        }
+        File.Copy(Path.Combine(source, "package.template.json"), Path.Combine(work, "package.json"), overwrite: true);
+        File.Copy(Path.Combine(source, "package-lock.template.json"), Path.Combine(work, "package-lock.json"), overwrite: true);
+        File.Copy(Path.Combine(source, "bench.js"), Path.Combine(work, "bench.js"), overwrite: true);
 
         if (!Directory.Exists(Path.Combine(work, "node_modules", "koncorde")))
         {

@@ -38,14 +38,20 @@ internal sealed class ConditionEntry(CanonicalCondition canonical)
     /// The filter this condition completes on its own (one subfilter, made of this condition only, owned by one
     /// filter): the common case, matched without touching subfilter counters.
     /// </summary>
-    public FilterEntry? DirectFilter { get; private set; }
+    /// <remarks>Its id and slot are copied here so that a hit reads this object only.</remarks>
+    public string? DirectFilterId { get; private set; }
 
-    /// <summary>Recomputes <see cref="DirectFilter"/>; called whenever the links around this condition change.</summary>
+    /// <summary>Slot of the direct filter (valid when <see cref="DirectFilterId"/> is set).</summary>
+    public int DirectFilterSlot { get; private set; }
+
+    /// <summary>Recomputes the direct filter; called whenever the links around this condition change.</summary>
     public void RefreshDirectFilter()
     {
-        DirectFilter = Subfilters.Count == 1 && Subfilters[0].Conditions.Count == 1 && Subfilters[0].Filters.Count == 1
+        var direct = Subfilters.Count == 1 && Subfilters[0].Conditions.Count == 1 && Subfilters[0].Filters.Count == 1
             ? Subfilters[0].Filters[0]
             : null;
+        DirectFilterId = direct?.Id;
+        DirectFilterSlot = direct?.Slot ?? -1;
     }
 
     /// <summary>select: id of the query's filter in the nested engine.</summary>

@@ -47,19 +47,7 @@ internal sealed partial class IndexEngine
             }
 
             MatchCollected(scratch);
-            var matched = scratch.Matched;
-            if (matched.Count == 0)
-            {
-                return [];
-            }
-
-            var ids = new string[matched.Count];
-            for (var i = 0; i < ids.Length; i++)
-            {
-                ids[i] = matched[i].Id;
-            }
-
-            return ids;
+            return scratch.Matched.Count == 0 ? [] : [.. scratch.Matched];
         }
         finally
         {
@@ -69,7 +57,7 @@ internal sealed partial class IndexEngine
     }
 
     /// <summary>Nested (select) test of <c>{"value": element}</c>, under the parent's lock.</summary>
-    private void TestValue(JsonElement element, List<FilterEntry> output)
+    private void TestValue(JsonElement element, List<string> output)
     {
         var scratch = MatchScratch.Rent();
         try
@@ -291,11 +279,11 @@ internal sealed partial class IndexEngine
                     continue;
                 }
 
-                var matched = new List<FilterEntry>();
+                var matched = new List<string>();
                 entry.Engine.TestValue(value[at], matched);
-                foreach (var nested in matched)
+                foreach (var nestedId in matched)
                 {
-                    foreach (var condition in entry.ByFilter[nested.Id])
+                    foreach (var condition in entry.ByFilter[nestedId])
                     {
                         if (!condition.Not)
                         {
@@ -395,11 +383,11 @@ internal sealed partial class IndexEngine
                     continue;
                 }
 
-                var matched = new List<FilterEntry>();
+                var matched = new List<string>();
                 entry.Engine.TestValue(a[at], matched);
-                foreach (var nested in matched)
+                foreach (var nestedId in matched)
                 {
-                    matchedIds.Add((index, nested.Id));
+                    matchedIds.Add((index, nestedId));
                 }
             }
         }
@@ -556,12 +544,13 @@ internal sealed partial class IndexEngine
     private static void Hit(MatchScratch scratch, ConditionEntry condition)
     {
         var generation = scratch.Generation;
-        if (condition.DirectFilter is { } direct)
+        if (condition.DirectFilterId is { } directId)
         {
-            if (scratch.FilterStamps[direct.Slot] != generation)
+            var directSlot = condition.DirectFilterSlot;
+            if (scratch.FilterStamps[directSlot] != generation)
             {
-                scratch.FilterStamps[direct.Slot] = generation;
-                scratch.Matched.Add(direct);
+                scratch.FilterStamps[directSlot] = generation;
+                scratch.Matched.Add(directId);
             }
 
             return;
@@ -588,7 +577,7 @@ internal sealed partial class IndexEngine
                 if (scratch.FilterStamps[filter.Slot] != generation)
                 {
                     scratch.FilterStamps[filter.Slot] = generation;
-                    scratch.Matched.Add(filter);
+                    scratch.Matched.Add(filter.Id);
                 }
             }
         }

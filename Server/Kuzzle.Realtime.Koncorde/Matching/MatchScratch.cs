@@ -26,7 +26,8 @@ internal sealed class MatchScratch
     public int TouchedCount { get; set; }
     public byte[] KeyBytes { get; set; } = new byte[256];
     public List<ConditionEntry> Hits { get; } = [];
-    public List<FilterEntry> Matched { get; } = [];
+    /// <summary>Ids of the filters matched so far.</summary>
+    public List<string> Matched { get; } = [];
 
     public int Generation => _generation;
 
