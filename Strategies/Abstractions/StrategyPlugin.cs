@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.Json;
 
 namespace Kuzzle.Realtime.Strategies;
@@ -15,6 +16,26 @@ public abstract class StrategyPlugin
     /// <summary>Builds the strategy: parses the configuration, prepares storage (one-time secrets …). Errors abort startup.</summary>
     /// <exception cref="StrategyConfigurationException">The configuration is invalid.</exception>
     public abstract ValueTask<IAuthenticationStrategy> CreateAsync(StrategyContext context, CancellationToken cancellationToken = default);
+
+    /// <summary>Instantiates every plugin an assembly names with <see cref="StrategyPluginAttribute"/>.</summary>
+    /// <exception cref="StrategyConfigurationException">A named type is not a concrete <see cref="StrategyPlugin"/> with a public parameterless constructor.</exception>
+    public static IReadOnlyList<StrategyPlugin> FromAssembly(Assembly assembly)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        var plugins = new List<StrategyPlugin>();
+        foreach (var attribute in assembly.GetCustomAttributes<StrategyPluginAttribute>())
+        {
+            var type = attribute.PluginType;
+            if (!typeof(StrategyPlugin).IsAssignableFrom(type) || type.IsAbstract || type.GetConstructor(Type.EmptyTypes) is null)
+            {
+                throw new StrategyConfigurationException($"{assembly.GetName().Name}: {type.FullName} is not a concrete StrategyPlugin with a public parameterless constructor");
+            }
+
+            plugins.Add((StrategyPlugin)Activator.CreateInstance(type)!);
+        }
+
+        return plugins;
+    }
 }
 
 /// <summary>Names the <see cref="StrategyPlugin"/> type an assembly exports.</summary>

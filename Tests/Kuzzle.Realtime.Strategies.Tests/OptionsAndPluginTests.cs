@@ -91,8 +91,10 @@ public sealed class OptionsAndPluginTests
     {
         var attribute = typeof(LocalStrategy).Assembly.GetCustomAttributes<StrategyPluginAttribute>().Single();
         Assert.That(attribute.PluginType, Is.EqualTo(typeof(LocalStrategyPlugin)));
-        var plugin = (StrategyPlugin)Activator.CreateInstance(attribute.PluginType)!;
+        var plugin = StrategyPlugin.FromAssembly(typeof(LocalStrategy).Assembly).Single();
+        Assert.That(plugin, Is.InstanceOf<LocalStrategyPlugin>());
         Assert.That(plugin.DefaultName, Is.EqualTo("local"));
+        Assert.That(StrategyPlugin.FromAssembly(typeof(OptionsAndPluginTests).Assembly), Is.Empty);
 
         var logs = new List<(StrategyLogLevel Level, string Message)>();
         var store = new InMemoryCredentialStore();

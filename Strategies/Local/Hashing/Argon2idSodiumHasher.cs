@@ -10,6 +10,7 @@ namespace Kuzzle.Realtime.Strategies.Local.Hashing;
 public sealed class Argon2idSodiumHasher : Argon2idHasher
 {
     private static readonly Lazy<bool> Available = new(Probe);
+    private readonly Argon2id _configured;
 
     /// <summary>Creates a hasher writing new hashes with <paramref name="parameters"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Invalid parameters, or parameters libsodium cannot use (p ≠ 1, salt ≠ 16 bytes).</exception>
@@ -26,6 +27,8 @@ public sealed class Argon2idSodiumHasher : Argon2idHasher
         {
             throw new PlatformNotSupportedException("libsodium could not be loaded on this platform.");
         }
+
+        _configured = Algorithm(parameters);
     }
 
     /// <summary>Whether libsodium loads and works here (checked once, by deriving a small hash).</summary>
@@ -43,14 +46,19 @@ public sealed class Argon2idSodiumHasher : Argon2idHasher
     /// <inheritdoc />
     protected override void DeriveCore(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, Argon2idParameters parameters, Span<byte> output)
     {
-        var settings = new Argon2Parameters
+        var algorithm = parameters.MemoryKiB == Parameters.MemoryKiB && parameters.Iterations == Parameters.Iterations
+            ? _configured
+            : Algorithm(parameters);
+        algorithm.DeriveBytes(password, salt, output);
+    }
+
+    private static Argon2id Algorithm(Argon2idParameters parameters) =>
+        PasswordBasedKeyDerivationAlgorithm.Argon2id(new Argon2Parameters
         {
             DegreeOfParallelism = 1,
             MemorySize = parameters.MemoryKiB,
             NumberOfPasses = parameters.Iterations,
-        };
-        PasswordBasedKeyDerivationAlgorithm.Argon2id(settings).DeriveBytes(password, salt, output);
-    }
+        });
 
     private static bool Probe()
     {
