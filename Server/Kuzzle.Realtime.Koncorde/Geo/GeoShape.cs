@@ -15,6 +15,9 @@ internal abstract class GeoShape
     /// <summary>Exact test, once the envelope is known to cover the point.</summary>
     public abstract bool Covers(double lat, double lon);
 
+    /// <summary>Same test with the point's unit vector already computed (one per query, shared by all shapes).</summary>
+    public virtual bool Covers(double lat, double lon, (double X, double Y, double Z) vector) => Covers(lat, lon);
+
     protected static JsValue Num(double v) => JsValue.FromNumber(v);
 
     protected static JsValue Obj(params (string Key, JsValue Value)[] properties) =>
@@ -96,9 +99,10 @@ internal sealed class GeoPolygon : GeoShape
 
     public override JsValue ToJs() => JsValue.FromArray(_points.Select(p => JsValue.FromArray([Num(p.Lat), Num(p.Lon)])).ToArray());
 
-    public override bool Covers(double lat, double lon)
+    public override bool Covers(double lat, double lon) => Covers(lat, lon, Geodesy.ToVector(lat, lon));
+
+    public override bool Covers(double lat, double lon, (double X, double Y, double Z) vector)
     {
-        (double X, double Y, double Z)? p = null;
         var winding = 0;
         foreach (ref readonly var edge in _edges.AsSpan())
         {
@@ -121,8 +125,7 @@ internal sealed class GeoPolygon : GeoShape
                 continue;
             }
 
-            var v = p ??= Geodesy.ToVector(lat, lon);
-            var side = (edge.Nx * v.X) + (edge.Ny * v.Y) + (edge.Nz * v.Z);
+            var side = (edge.Nx * vector.X) + (edge.Ny * vector.Y) + (edge.Nz * vector.Z);
             if (Math.Abs(side) <= edge.Tolerance)
             {
                 return true;

@@ -24,7 +24,19 @@ internal static class JsNumber
             return value > 0 ? "Infinity" : "-Infinity";
         }
 
-        // "R" yields the shortest round-trip digits; re-layout them with ECMAScript's rules.
+        // Fast paths: safe integers, and plain (non-exponent) shortest forms, which both runtimes lay out alike.
+        if (Math.Abs(value) < 9007199254740992 && value == Math.Floor(value))
+        {
+            return ((long)value).ToString(CultureInfo.InvariantCulture);
+        }
+
+        var plain = value.ToString("R", CultureInfo.InvariantCulture);
+        if (!plain.Contains('E', StringComparison.Ordinal))
+        {
+            return plain;
+        }
+
+        // Otherwise re-layout the shortest round-trip digits with ECMAScript's rules.
         var shortest = Math.Abs(value).ToString("R", CultureInfo.InvariantCulture);
         var mantissa = shortest;
         var exponent = 0;
@@ -153,7 +165,8 @@ internal static class JsNumber
     }
 
     /// <summary>parseFloat applied to any value: JavaScript converts it to a string first.</summary>
-    public static double ParseFloat(JsValue value) => ParseFloat(ToJsString(value));
+    public static double ParseFloat(JsValue value) =>
+        value.Kind == JsKind.Number ? value.Number : ParseFloat(ToJsString(value));
 
     /// <summary>JavaScript's ToString for JSON values.</summary>
     public static string ToJsString(JsValue value) => value.Kind switch

@@ -47,18 +47,38 @@ internal sealed class JsValue
     public static JsValue FromProperties(IEnumerable<KeyValuePair<string, JsValue>> properties)
     {
         var list = new List<KeyValuePair<string, JsValue>>();
-        var positions = new Dictionary<string, int>(StringComparer.Ordinal);
+        Dictionary<string, int>? positions = null;
+        var hasIndexKey = false;
         foreach (var (key, value) in properties)
         {
-            if (positions.TryGetValue(key, out var at))
+            // Small objects: a linear scan beats hashing; large ones switch to a position map.
+            if (positions is null && list.Count > 16)
+            {
+                positions = new Dictionary<string, int>(StringComparer.Ordinal);
+                for (var i = 0; i < list.Count; i++)
+                {
+                    positions[list[i].Key] = i;
+                }
+            }
+
+            var at = positions is not null
+                ? positions.GetValueOrDefault(key, -1)
+                : list.FindIndex(p => string.Equals(p.Key, key, StringComparison.Ordinal));
+            if (at >= 0)
             {
                 list[at] = new(key, value);
             }
             else
             {
-                positions[key] = list.Count;
+                positions?.Add(key, list.Count);
                 list.Add(new(key, value));
+                hasIndexKey |= key.Length > 0 && char.IsAsciiDigit(key[0]);
             }
+        }
+
+        if (!hasIndexKey)
+        {
+            return new(JsKind.Object) { Properties = list };
         }
 
         // Object.keys lists integer-like keys first, in ascending numeric order.

@@ -419,11 +419,15 @@ internal sealed partial class IndexEngine
 
             hits.Clear();
             field.Geo!.Query(point.Lat, point.Lon, hits);
-            foreach (var condition in hits)
+            if (hits.Count > 0)
             {
-                if (condition.Term.Shape!.Covers(point.Lat, point.Lon))
+                var vector = Geodesy.ToVector(point.Lat, point.Lon);
+                foreach (var condition in hits)
                 {
-                    Hit(scratch, condition);
+                    if (condition.Term.Shape!.Covers(point.Lat, point.Lon, vector))
+                    {
+                        Hit(scratch, condition);
+                    }
                 }
             }
 
