@@ -34,6 +34,16 @@ public sealed class LocalStrategyTests
     }
 
     [Test]
+    public async Task Optional_methods_called_through_the_interface_reach_the_local_implementation()
+    {
+        await AddUserAsync(_strategy, "kuid-1", "jdoe", "secret");
+        IAuthenticationStrategy strategy = _strategy;
+        Assert.That((await strategy.GetInfoAsync(Security(), "kuid-1")).ToJsonString(), Is.EqualTo("""{"username":"jdoe","kuid":"kuid-1"}"""));
+        Assert.That((await strategy.GetByIdAsync(Security(), "jdoe")).ToJsonString(), Is.EqualTo("""{"username":"jdoe","kuid":"kuid-1"}"""));
+        await Assert.ThrowsAsync<NotSupportedException>(async () => await strategy.SearchAsync(default, 0, 10));
+    }
+
+    [Test]
     public async Task Create_then_login()
     {
         var credentials = Credentials("jdoe", "secret");
