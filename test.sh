@@ -18,7 +18,8 @@ fi
 command -v redis-server >/dev/null 2>&1 && redis-server --version || echo "redis-server could not be installed: the Redis tests will fail"
 
 step "npm packages (kuzzle-sdk, koncorde)"
-for dir in $(git ls-files '*package.json' | xargs -n1 dirname); do
+# Only the test projects' packages: the benchmarks install their own when they run.
+for dir in $(git ls-files 'Tests/*package.json' | xargs -n1 dirname); do
   if [ -f "$dir/package-lock.json" ]; then
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || echo "npm ci failed in $dir"
   else

@@ -90,7 +90,8 @@ public static class ServerHost
 
         var storage = await ServerStorage.OpenAsync(options.Server.Data, options.Server.Redis, CancellationToken.None);
         var services = builder.Services;
-        services.AddSingleton(storage);
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(options.Server.ShutdownGracePeriod));
+        services.AddSingleton(_ => storage); // Factory-registered, so the container disposes it when the app is disposed.
         services.AddSingleton(settings);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new NodeIdentity(options.Server.NodeId));
@@ -158,12 +159,15 @@ public static class ServerHost
         });
 
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+        var funnel = app.Services.GetRequiredService<Funnel>();
+        var registry = app.Services.GetRequiredService<ConnectionRegistry>();
+
+        // Before Kestrel stops: refuse new requests and close the sockets, so Kestrel's own drain does not wait on them.
         lifetime.ApplicationStopping.Register(() =>
         {
-            app.Services.GetRequiredService<Funnel>().BeginShutdown();
-            app.Services.GetRequiredService<ConnectionRegistry>().CloseAllAsync().Wait(TimeSpan.FromMilliseconds(options.Server.ShutdownGracePeriod));
+            funnel.BeginShutdown();
+            _ = registry.CloseAllAsync();
         });
-        lifetime.ApplicationStopped.Register(() => storage.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(5)));
         return app;
     }
 

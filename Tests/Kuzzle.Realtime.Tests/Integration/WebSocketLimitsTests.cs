@@ -121,6 +121,17 @@ public sealed class WebSocketLimitsTests
         Assert.That(metrics.SlowConsumersClosed, Is.GreaterThanOrEqualTo(1));
     }
 
+    [Test]
+    public async Task Shutdown_ClosesSocketsWithGoingAway()
+    {
+        var server = await TestServer.StartAsync();
+        await using var ws = await server.ConnectAsync();
+        var stopping = server.DisposeAsync();
+        var status = await ws.WaitForCloseAsync();
+        await stopping;
+        Assert.That(status, Is.EqualTo(WebSocketCloseStatus.EndpointUnavailable));
+    }
+
     internal static byte[] MaskedTextFrame(string text)
     {
         var payload = Encoding.UTF8.GetBytes(text);

@@ -134,12 +134,14 @@ public sealed class WebSocketConnection : IConnectionInfo, IDisposable
         }
 
         ClosedBy = reason;
+        var graceful = false;
         try
         {
             if (_socket.State == WebSocketState.Open && reason is not CloseReason.SlowConsumer and not CloseReason.Idle)
             {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                using var timeout = new CancellationTokenSource(CloseHandshakeTimeout);
                 await _socket.CloseOutputAsync(status, description, timeout.Token);
+                graceful = true;
             }
             else
             {
@@ -154,9 +156,42 @@ public sealed class WebSocketConnection : IConnectionInfo, IDisposable
         {
             _socket.Abort();
         }
-        finally
+
+        if (graceful)
+        {
+            // Let the receive loop read the peer's close reply (cancelling a receive aborts the socket and can drop our close frame),
+            // but never wait on a peer that does not answer.
+            CancelLater();
+        }
+        else
+        {
+            await CancelNowAsync();
+        }
+    }
+
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
+
+    private void CancelLater()
+    {
+        try
+        {
+            _aborted.CancelAfter(CloseHandshakeTimeout);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The receive loop already ended.
+        }
+    }
+
+    private async Task CancelNowAsync()
+    {
+        try
         {
             await _aborted.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The receive loop already ended.
         }
     }
 
