@@ -20,7 +20,10 @@ command -v redis-server >/dev/null 2>&1 && redis-server --version || echo "redis
 step "npm packages (kuzzle-sdk, koncorde)"
 # Only the test projects' packages: the benchmarks install their own when they run.
 for dir in $(git ls-files 'Tests/*package.json' | xargs -n1 dirname); do
-  if [ -f "$dir/package-lock.json" ]; then
+  # npm ci rebuilds native modules from scratch (minutes): skip it when the installed tree already matches the lock file.
+  if [ -f "$dir/node_modules/.package-lock.json" ] && [ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ]; then
+    echo "$dir: up to date"
+  elif [ -f "$dir/package-lock.json" ]; then
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || echo "npm ci failed in $dir"
   else
     (cd "$dir" && npm install --no-audit --no-fund --loglevel=error) || echo "npm install failed in $dir"
