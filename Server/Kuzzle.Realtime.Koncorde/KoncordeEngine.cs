@@ -14,7 +14,10 @@ namespace Kuzzle.Realtime.Koncorde;
 public sealed class KoncordeEngine
 {
     private readonly Normalizer _normalizer;
-    private readonly ConcurrentDictionary<string, IndexEngine> _engines = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IndexEngine> _engineTable = [];
+
+    // Copy-on-write snapshot of _engineTable: tests read it without locking (indexes come and go rarely).
+    private volatile Dictionary<string, IndexEngine> _engines = [];
     private readonly ConcurrentDictionary<string, IndexEngine> _owners = new(StringComparer.Ordinal);
 
     // Serialises writers so that creating and dropping per-index engines cannot race.
@@ -42,10 +45,11 @@ public sealed class KoncordeEngine
         ArgumentNullException.ThrowIfNull(filter);
         lock (_writeGate)
         {
-            if (!_engines.TryGetValue(filter.Index, out var engine))
+            if (!_engineTable.TryGetValue(filter.Index, out var engine))
             {
                 engine = new IndexEngine(filter.Index, _normalizer, concurrent: true);
-                _engines[filter.Index] = engine;
+                _engineTable[filter.Index] = engine;
+                _engines = new Dictionary<string, IndexEngine>(_engineTable);
             }
 
             engine.Store(filter);
@@ -72,7 +76,8 @@ public sealed class KoncordeEngine
             if (engine.Remove(filterId) == 0)
             {
                 // Tests that already hold this engine finish against an empty one: nothing matches.
-                _engines.TryRemove(engine.Index, out _);
+                _engineTable.Remove(engine.Index);
+                _engines = new Dictionary<string, IndexEngine>(_engineTable);
             }
         }
     }
