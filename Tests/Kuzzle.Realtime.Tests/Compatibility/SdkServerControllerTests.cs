@@ -5,21 +5,13 @@ namespace Kuzzle.Realtime.Tests.Compatibility;
 /// <summary>The official kuzzle-sdk 7.17.1, run from Node, against the real server over WebSocket and HTTP.</summary>
 [TestFixture]
 [Category("Node")]
-public sealed class SdkServerControllerTests
+public sealed class SdkServerControllerTests : ServerFixture
 {
-    private TestServer _server = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync() => _server = await TestServer.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task StopAsync() => await _server.DisposeAsync();
-
     [Test]
     public async Task Sdk_OverWebSocket_CallsServerActions_AndGetsKuzzleErrors()
     {
         var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var checks = await NodeScript.RunChecksAsync("server-smoke.js", _server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "websocket");
+        var checks = await NodeScript.RunChecksAsync("server-smoke.js", Server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "websocket");
         Assert.Multiple(() =>
         {
             Assert.That(checks["now"].GetInt64(), Is.GreaterThanOrEqualTo(before));
@@ -36,7 +28,7 @@ public sealed class SdkServerControllerTests
     public async Task Sdk_OverHttp_DiscoversRoutesFromPublicApi_AndCallsServerActions()
     {
         var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var checks = await NodeScript.RunChecksAsync("server-smoke.js", _server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "http");
+        var checks = await NodeScript.RunChecksAsync("server-smoke.js", Server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "http");
         Assert.Multiple(() =>
         {
             Assert.That(checks["now"].GetInt64(), Is.GreaterThanOrEqualTo(before));

@@ -9,25 +9,8 @@ namespace Kuzzle.Realtime.Tests.Integration;
 
 /// <summary>The HTTP side of protocol.md §5 over real sockets.</summary>
 [TestFixture]
-public sealed class HttpProtocolTests
+public sealed class HttpProtocolTests : ServerFixture
 {
-    private TestServer _server = null!;
-    private HttpClient _http = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _server = await TestServer.StartAsync();
-        _http = _server.CreateHttpClient();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        _http.Dispose();
-        await _server.DisposeAsync();
-    }
-
     private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
         TestServer.Json(await response.Content.ReadAsStringAsync());
 
@@ -37,7 +20,7 @@ public sealed class HttpProtocolTests
         using var request = new HttpRequestMessage(HttpMethod.Get, "/_now");
         request.Headers.Add("X-Kuzzle-Request-Id", "http-req-1");
         request.Headers.Add("X-Kuzzle-Volatile", """{"v":true}""");
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
         var body = await JsonAsync(response);
         Assert.Multiple(() =>
         {
@@ -58,7 +41,7 @@ public sealed class HttpProtocolTests
     [Test]
     public async Task UnknownUrl_Is404UrlNotFound_InAnEnvelope()
     {
-        using var response = await _http.GetAsync("/nope/at/all?x=1");
+        using var response = await Http.GetAsync("/nope/at/all?x=1");
         var body = await JsonAsync(response);
         Assert.Multiple(() =>
         {
@@ -72,8 +55,8 @@ public sealed class HttpProtocolTests
     [Test]
     public async Task Routing_IgnoresEmptySegmentsAndTrailingSlash_AndIsCaseSensitive()
     {
-        using var ok = await _http.GetAsync("/_now//");
-        using var wrongCase = await _http.GetAsync("/_NOW");
+        using var ok = await Http.GetAsync("/_now//");
+        using var wrongCase = await Http.GetAsync("/_NOW");
         Assert.That(ok.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(wrongCase.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
@@ -81,7 +64,7 @@ public sealed class HttpProtocolTests
     [Test]
     public async Task KnownRouteOfAControllerNotServedYet_IsControllerNotFound()
     {
-        using var response = await _http.GetAsync("/users/someone");
+        using var response = await Http.GetAsync("/users/someone");
         var body = await JsonAsync(response);
         Assert.That(body.GetProperty("error").GetProperty("id").GetString(), Is.EqualTo("api.process.controller_not_found"));
         Assert.That(body.GetProperty("controller").GetString(), Is.EqualTo("security"));
@@ -92,7 +75,7 @@ public sealed class HttpProtocolTests
     {
         using var request = new HttpRequestMessage(HttpMethod.Options, "/anything");
         request.Headers.Add("Origin", "http://example.test");
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
         var body = await JsonAsync(response);
         Assert.Multiple(() =>
         {
@@ -107,14 +90,14 @@ public sealed class HttpProtocolTests
     [Test]
     public async Task HeadRoot_Is200()
     {
-        using var response = await _http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/"));
+        using var response = await Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/"));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
     [Test]
     public async Task UnsupportedVerb_Is400()
     {
-        using var response = await _http.SendAsync(new HttpRequestMessage(new HttpMethod("PROPFIND"), "/_now"));
+        using var response = await Http.SendAsync(new HttpRequestMessage(new HttpMethod("PROPFIND"), "/_now"));
         var body = await JsonAsync(response);
         Assert.That(body.GetProperty("error").GetProperty("id").GetString(), Is.EqualTo("network.http.unsupported_verb"));
     }
@@ -123,7 +106,7 @@ public sealed class HttpProtocolTests
     public async Task UnsupportedContentType_IsABareError()
     {
         using var content = new StringContent("{}", Encoding.UTF8, "text/plain");
-        using var response = await _http.PostAsync("/_query", content);
+        using var response = await Http.PostAsync("/_query", content);
         var body = await JsonAsync(response);
         Assert.Multiple(() =>
         {
@@ -140,7 +123,7 @@ public sealed class HttpProtocolTests
     {
         using var content = new ByteArrayContent("{}"u8.ToArray());
         content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json; charset=latin1");
-        using var response = await _http.PostAsync("/_query", content);
+        using var response = await Http.PostAsync("/_query", content);
         var body = await JsonAsync(response);
         Assert.That(body.GetProperty("id").GetString(), Is.EqualTo("network.http.unsupported_charset"));
     }
@@ -149,7 +132,7 @@ public sealed class HttpProtocolTests
     public async Task InvalidJsonBody_IsBodyParseFailed()
     {
         using var content = new StringContent("{oops", Encoding.UTF8, "application/json");
-        using var response = await _http.PostAsync("/_query", content);
+        using var response = await Http.PostAsync("/_query", content);
         var body = await JsonAsync(response);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(body.GetProperty("id").GetString(), Is.EqualTo("network.http.body_parse_failed"));
@@ -174,7 +157,7 @@ public sealed class HttpProtocolTests
         using var content = new StringContent("""{"controller":"server","action":"now","requestId":"ignored"}""", Encoding.UTF8, "application/json");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/_query") { Content = content };
         request.Headers.Add("X-Kuzzle-Request-Id", "from-header");
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
         var body = await JsonAsync(response);
         Assert.That(body.GetProperty("status").GetInt32(), Is.EqualTo(200));
         Assert.That(body.GetProperty("requestId").GetString(), Is.EqualTo("from-header"));
@@ -184,7 +167,7 @@ public sealed class HttpProtocolTests
     public async Task Query_WithANonObjectBody_IsTheInternalError()
     {
         using var content = new StringContent("[1]", Encoding.UTF8, "application/json");
-        using var response = await _http.PostAsync("/_query", content);
+        using var response = await Http.PostAsync("/_query", content);
         var body = await JsonAsync(response);
         Assert.That(body.GetProperty("error").GetProperty("message").GetString(), Is.EqualTo("Input request data must be a non-null object"));
         Assert.That(body.GetProperty("status").GetInt32(), Is.EqualTo(500));
@@ -204,7 +187,7 @@ public sealed class HttpProtocolTests
         content.Headers.ContentEncoding.Add("gzip");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/_query") { Content = content };
         request.Headers.AcceptEncoding.ParseAdd("gzip;q=0.5, deflate;q=0.9");
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
         Assert.That(response.Content.Headers.ContentEncoding.Single(), Is.EqualTo("deflate"));
         await using var inflated = new ZLibStream(await response.Content.ReadAsStreamAsync(), CompressionMode.Decompress);
         using var reader = new StreamReader(inflated);
@@ -218,7 +201,7 @@ public sealed class HttpProtocolTests
         using var content = new ByteArrayContent("{}"u8.ToArray());
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         content.Headers.ContentEncoding.Add("br");
-        using var response = await _http.PostAsync("/_query", content);
+        using var response = await Http.PostAsync("/_query", content);
         var body = await JsonAsync(response);
         Assert.That(body.GetProperty("id").GetString(), Is.EqualTo("network.http.unsupported_compression"));
     }
@@ -229,7 +212,7 @@ public sealed class HttpProtocolTests
         using var content = new ByteArrayContent("{}"u8.ToArray());
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         content.Headers.TryAddWithoutValidation("Content-Encoding", "identity, identity, identity, identity");
-        using var response = await _http.PostAsync("/_query", content);
+        using var response = await Http.PostAsync("/_query", content);
         var body = await JsonAsync(response);
         Assert.That(body.GetProperty("id").GetString(), Is.EqualTo("network.http.too_many_encodings"));
     }
@@ -239,7 +222,7 @@ public sealed class HttpProtocolTests
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/_now");
         request.Headers.TryAddWithoutValidation("X-Kuzzle-Volatile", "{nope");
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
         var body = await JsonAsync(response);
         Assert.That(body.GetProperty("error").GetProperty("id").GetString(), Is.EqualTo("network.http.volatile_parse_failed"));
     }
@@ -249,7 +232,7 @@ public sealed class HttpProtocolTests
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/_now");
         request.Headers.TryAddWithoutValidation("Authorization", "Bearer garbage");
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
         var body = await JsonAsync(response);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That(body.GetProperty("error").GetProperty("id").GetString(), Is.EqualTo("security.token.invalid"));
@@ -258,15 +241,15 @@ public sealed class HttpProtocolTests
     [Test]
     public async Task Pretty_IndentsTheResponse()
     {
-        var text = await _http.GetStringAsync("/_now?pretty");
+        var text = await Http.GetStringAsync("/_now?pretty");
         Assert.That(text, Does.Contain("\n  \"action\""));
     }
 
     [Test]
     public async Task Probes_AnswerWithoutAuthentication()
     {
-        using var live = await _http.GetAsync("/_healthcheck");
-        using var ready = await _http.GetAsync("/_ready");
+        using var live = await Http.GetAsync("/_healthcheck");
+        using var ready = await Http.GetAsync("/_ready");
         var body = await JsonAsync(live);
         Assert.That(live.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(ready.StatusCode, Is.EqualTo(HttpStatusCode.OK));
@@ -277,7 +260,7 @@ public sealed class HttpProtocolTests
     public async Task FormUrlEncodedBody_BecomesAnObjectOfStrings()
     {
         using var content = new FormUrlEncodedContent([new("controller", "server"), new("action", "now")]);
-        using var response = await _http.PostAsync("/_query", content);
+        using var response = await Http.PostAsync("/_query", content);
         var body = await JsonAsync(response);
         Assert.That(body.GetProperty("status").GetInt32(), Is.EqualTo(200));
     }

@@ -6,24 +6,16 @@ namespace Kuzzle.Realtime.Tests.Integration;
 
 /// <summary>The realtime controller over real sockets (realtime.md §2–§5).</summary>
 [TestFixture]
-public sealed class RealtimeTests
+public sealed class RealtimeTests : ServerFixture
 {
-    private TestServer _server = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync() => _server = await TestServer.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task StopAsync() => await _server.DisposeAsync();
-
-    private HotelClerk Clerk => _server.Services.GetRequiredService<HotelClerk>();
+    private HotelClerk Clerk => Server.Services.GetRequiredService<HotelClerk>();
 
     private static string Unique(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..8];
 
     [Test]
     public async Task Subscribe_ReturnsKuzzleRoomIdAndChannel()
     {
-        await using var ws = await _server.ConnectAsync();
+        await using var ws = await Server.ConnectAsync();
         var r = await ws.RequestAsync("""{"controller":"realtime","action":"subscribe","index":"nyc-open-data","collection":"yellow-taxi","body":{},"requestId":"s1"}""");
         var result = r.GetProperty("result");
         Assert.That(result.GetProperty("roomId").GetString(), Is.EqualTo("508a79aa1dd1118a980a3cbeb403662fd5c4cd9885c632ea19c03d236f3cd110"));
@@ -37,9 +29,9 @@ public sealed class RealtimeTests
     public async Task Publish_NotifiesMatchingSubscribersOnly_WithThePublishersVolatile()
     {
         var index = Unique("i");
-        await using var subscriber = await _server.ConnectAsync();
-        await using var other = await _server.ConnectAsync();
-        await using var publisher = await _server.ConnectAsync();
+        await using var subscriber = await Server.ConnectAsync();
+        await using var other = await Server.ConnectAsync();
+        await using var publisher = await Server.ConnectAsync();
         var sub = await subscriber.RequestAsync($$$"""{"controller":"realtime","action":"subscribe","index":"{{{index}}}","collection":"c","body":{"equals":{"color":"red"}},"requestId":"a"}""");
         var channel = sub.GetProperty("result").GetProperty("channel").GetString();
         await other.RequestAsync($$$"""{"controller":"realtime","action":"subscribe","index":"{{{index}}}","collection":"c","body":{"equals":{"color":"blue"}},"requestId":"b"}""");
@@ -74,14 +66,14 @@ public sealed class RealtimeTests
     public async Task PublishWithoutId_HasNoIdKey_AndNobodyListeningIsFine()
     {
         var index = Unique("i");
-        await using var ws = await _server.ConnectAsync();
+        await using var ws = await Server.ConnectAsync();
         await ws.RequestAsync($$$"""{"controller":"realtime","action":"subscribe","index":"{{{index}}}","collection":"c","body":{},"requestId":"s"}""");
         await ws.SendTextAsync($$$"""{"controller":"realtime","action":"publish","index":"{{{index}}}","collection":"c","body":{"a":1},"requestId":"p"}""");
         var frames = new[] { await ws.ReceiveJsonAsync(), await ws.ReceiveJsonAsync() };
         var notification = frames.Single(f => f.TryGetProperty("type", out _));
         Assert.That(notification.GetProperty("result").TryGetProperty("_id", out _), Is.False);
 
-        await using var lonely = await _server.ConnectAsync();
+        await using var lonely = await Server.ConnectAsync();
         var r = await lonely.RequestAsync("""{"controller":"realtime","action":"publish","index":"nobody","collection":"here","body":{},"requestId":"p2"}""");
         Assert.That(r.GetProperty("result").GetProperty("published").GetBoolean(), Is.True);
     }
@@ -90,11 +82,11 @@ public sealed class RealtimeTests
     public async Task UserNotifications_AnnounceArrivalsAndDepartures_WithCounts()
     {
         var index = Unique("i");
-        await using var watcher = await _server.ConnectAsync();
+        await using var watcher = await Server.ConnectAsync();
         var sub = await watcher.RequestAsync($$$"""{"controller":"realtime","action":"subscribe","index":"{{{index}}}","collection":"c","body":{},"users":"all","requestId":"w"}""");
         var roomId = sub.GetProperty("result").GetProperty("roomId").GetString();
 
-        var newcomer = await _server.ConnectAsync();
+        var newcomer = await Server.ConnectAsync();
         await newcomer.RequestAsync($$$"""{"controller":"realtime","action":"subscribe","index":"{{{index}}}","collection":"c","body":{},"volatile":{"name":"newcomer"},"requestId":"n"}""");
         var arrival = await watcher.ReceiveJsonAsync();
         Assert.Multiple(() =>
@@ -125,8 +117,8 @@ public sealed class RealtimeTests
     public async Task JoinAndUnsubscribe_AndTheirErrors()
     {
         var index = Unique("i");
-        await using var a = await _server.ConnectAsync();
-        await using var b = await _server.ConnectAsync();
+        await using var a = await Server.ConnectAsync();
+        await using var b = await Server.ConnectAsync();
         var sub = await a.RequestAsync($$$"""{"controller":"realtime","action":"subscribe","index":"{{{index}}}","collection":"c","body":{"exists":"x"},"requestId":"s"}""");
         var roomId = sub.GetProperty("result").GetProperty("roomId").GetString();
 
@@ -152,7 +144,7 @@ public sealed class RealtimeTests
     [TestCase("""{"controller":"realtime","action":"count","requestId":"e"}""", "api.assert.body_required")]
     public async Task BadSubscribeAndPublishArguments_GetTheSpecError(string payload, string errorId)
     {
-        await using var ws = await _server.ConnectAsync();
+        await using var ws = await Server.ConnectAsync();
         var r = await ws.RequestAsync(payload);
         Assert.That(r.GetProperty("error").GetProperty("id").GetString(), Is.EqualTo(errorId));
         Assert.That(r.GetProperty("status").GetInt32(), Is.EqualTo(400));
@@ -161,7 +153,7 @@ public sealed class RealtimeTests
     [Test]
     public async Task TooManyConditions_IsRejected()
     {
-        await using var ws = await _server.ConnectAsync();
+        await using var ws = await Server.ConnectAsync();
         var values = string.Join(",", Enumerable.Range(0, 101));
         var r = await ws.RequestAsync($$$"""{"controller":"realtime","action":"subscribe","index":"i","collection":"c","body":{"in":{"a":[{{{values}}}]}},"requestId":"big"}""");
         Assert.That(r.GetProperty("error").GetProperty("id").GetString(), Is.EqualTo("api.assert.koncorde_dsl_error"));
@@ -182,7 +174,7 @@ public sealed class RealtimeTests
     public async Task List_GroupsRoomsByIndexAndCollection()
     {
         var index = Unique("list");
-        await using var ws = await _server.ConnectAsync();
+        await using var ws = await Server.ConnectAsync();
         var sub = await ws.RequestAsync($$$"""{"controller":"realtime","action":"subscribe","index":"{{{index}}}","collection":"c","body":{},"requestId":"l1"}""");
         var roomId = sub.GetProperty("result").GetProperty("roomId").GetString()!;
         var list = await ws.RequestAsync("""{"controller":"realtime","action":"list","requestId":"l2"}""");
@@ -210,7 +202,7 @@ public sealed class RealtimeTests
     [Test]
     public async Task SubscribeOverHttp_AnswersButRegistersNothing()
     {
-        using var http = _server.CreateHttpClient();
+        using var http = Server.CreateHttpClient();
         var before = Clerk.Subscriptions;
         using var content = new StringContent("""{"controller":"realtime","action":"subscribe","index":"h","collection":"c","body":{}}""", System.Text.Encoding.UTF8, "application/json");
         using var response = await http.PostAsync("/_query", content);
@@ -223,9 +215,9 @@ public sealed class RealtimeTests
     public async Task PublishOverHttp_ReachesWebSocketSubscribers()
     {
         var index = Unique("http");
-        await using var ws = await _server.ConnectAsync();
+        await using var ws = await Server.ConnectAsync();
         await ws.RequestAsync($$$$"""{"controller":"realtime","action":"subscribe","index":"{{{{index}}}}","collection":"c","body":{"range":{"n":{"gte":10}}},"requestId":"s"}""");
-        using var http = _server.CreateHttpClient();
+        using var http = Server.CreateHttpClient();
         using var content = new StringContent("""{"n":42}""", System.Text.Encoding.UTF8, "application/json");
         using var response = await http.PostAsync($"/{index}/c/_publish?_id=abc", content);
         Assert.That((int)response.StatusCode, Is.EqualTo(200));

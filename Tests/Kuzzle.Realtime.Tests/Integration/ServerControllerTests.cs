@@ -6,28 +6,11 @@ namespace Kuzzle.Realtime.Tests.Integration;
 
 /// <summary>The server controller (server.md) through both protocols.</summary>
 [TestFixture]
-public sealed class ServerControllerTests
+public sealed class ServerControllerTests : ServerFixture
 {
-    private TestServer _server = null!;
-    private HttpClient _http = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _server = await TestServer.StartAsync();
-        _http = _server.CreateHttpClient();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        _http.Dispose();
-        await _server.DisposeAsync();
-    }
-
     private async Task<JsonElement> GetResultAsync(string path)
     {
-        using var response = await _http.GetAsync(path);
+        using var response = await Http.GetAsync(path);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), path);
         return TestServer.Json(await response.Content.ReadAsStringAsync()).GetProperty("result");
     }
@@ -62,16 +45,16 @@ public sealed class ServerControllerTests
     [Test]
     public async Task Openapi_IsRawSwagger_OverHttpAndWebSocket()
     {
-        using var response = await _http.GetAsync("/_openapi");
+        using var response = await Http.GetAsync("/_openapi");
         var doc = TestServer.Json(await response.Content.ReadAsStringAsync());
         Assert.That(doc.GetProperty("swagger").GetString(), Is.EqualTo("2.0"));
         Assert.That(doc.GetProperty("paths").GetProperty("/_now").GetProperty("get").GetProperty("summary").GetString(), Is.EqualTo("Action: now."));
 
-        using var yaml = await _http.GetAsync("/_openapi?format=yaml");
+        using var yaml = await Http.GetAsync("/_openapi?format=yaml");
         Assert.That(yaml.Content.Headers.ContentType!.MediaType, Is.EqualTo("application/yaml"));
         Assert.That(await yaml.Content.ReadAsStringAsync(), Does.StartWith("\"swagger\": \"2.0\""));
 
-        await using var ws = await _server.ConnectAsync();
+        await using var ws = await Server.ConnectAsync();
         var raw = await ws.RequestAsync("""{"controller":"server","action":"openapi","requestId":"oa"}""");
         Assert.That(raw.GetProperty("swagger").GetString(), Is.EqualTo("2.0"));
         Assert.That(raw.GetProperty("room").GetString(), Is.EqualTo("oa"));
@@ -110,8 +93,8 @@ public sealed class ServerControllerTests
     [Test]
     public async Task Metrics_CountsLiveConnections()
     {
-        await using var a = await _server.ConnectAsync();
-        await using var b = await _server.ConnectAsync();
+        await using var a = await Server.ConnectAsync();
+        await using var b = await Server.ConnectAsync();
         var r = await a.RequestAsync("""{"controller":"server","action":"metrics","requestId":"met"}""");
         var result = r.GetProperty("result");
         Assert.That(result.GetProperty("network").GetProperty("connections").GetProperty("websocket").GetInt32(), Is.GreaterThanOrEqualTo(2));
@@ -136,7 +119,7 @@ public sealed class ServerControllerTests
         Assert.That(last.GetProperty("timestamp").GetInt64(), Is.GreaterThan(0));
         var future = await GetResultAsync("/_getStats?startTime=" + DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeMilliseconds());
         Assert.That(future.GetProperty("total").GetInt32(), Is.Zero);
-        using var bad = await _http.GetAsync("/_getStats?startTime=not-a-date");
+        using var bad = await Http.GetAsync("/_getStats?startTime=not-a-date");
         var body = TestServer.Json(await bad.Content.ReadAsStringAsync());
         Assert.That(body.GetProperty("error").GetProperty("id").GetString(), Is.EqualTo("api.assert.invalid_argument"));
     }
@@ -144,8 +127,8 @@ public sealed class ServerControllerTests
     [Test]
     public async Task PrometheusEndpoint_ExposesCounters()
     {
-        await _http.GetAsync("/_now");
-        var text = await _http.GetStringAsync("/metrics");
+        await Http.GetAsync("/_now");
+        var text = await Http.GetStringAsync("/metrics");
         Assert.That(text, Does.Contain("# TYPE kuzzle_action_requests_total counter"));
         Assert.That(text, Does.Contain("kuzzle_action_requests_total{controller=\"server\",action=\"now\"}"));
     }

@@ -7,20 +7,12 @@ namespace Kuzzle.Realtime.Tests.Integration;
 
 /// <summary>The WebSocket side of protocol.md §3 and §4, over real sockets.</summary>
 [TestFixture]
-public sealed class WebSocketProtocolTests
+public sealed class WebSocketProtocolTests : ServerFixture
 {
-    private TestServer _server = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync() => _server = await TestServer.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task StopAsync() => await _server.DisposeAsync();
-
     [Test]
     public async Task ServerNow_AnswersWithTheFullEnvelope_InKuzzleKeyOrder()
     {
-        await using var ws = await _server.ConnectAsync();
+        await using var ws = await Server.ConnectAsync();
         var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var r = await ws.RequestAsync("""{"controller":"server","action":"now","requestId":"r-1","volatile":{"a":1}}""");
         var keys = r.EnumerateObject().Select(p => p.Name).ToArray();
@@ -43,7 +35,7 @@ public sealed class WebSocketProtocolTests
     [Test]
     public async Task IndexAndCollection_AreEchoedOnlyWhenGiven()
     {
-        await using var ws = await _server.ConnectAsync();
+        await using var ws = await Server.ConnectAsync();
         var with = await ws.RequestAsync("""{"controller":"server","action":"now","requestId":"ic-1","index":"i","collection":"c"}""");
         var without = await ws.RequestAsync("""{"controller":"server","action":"now","requestId":"ic-2"}""");
         Assert.Multiple(() =>
@@ -58,7 +50,7 @@ public sealed class WebSocketProtocolTests
     [Test]
     public async Task MissingRequestId_IsGenerated_AndUsedAsRoom()
     {
-        await using var ws = await _server.ConnectAsync();
+        await using var ws = await Server.ConnectAsync();
         await ws.SendTextAsync("""{"controller":"server","action":"now"}""");
         var r = await ws.ReceiveJsonAsync();
         var id = r.GetProperty("requestId").GetString();
@@ -69,7 +61,7 @@ public sealed class WebSocketProtocolTests
     [Test]
     public async Task Heartbeat_IsAnsweredWithP2_AndOnlyForExactlyP1()
     {
-        await using var ws = await _server.ConnectAsync();
+        await using var ws = await Server.ConnectAsync();
         await ws.SendTextAsync("""{"p":1}""");
         Assert.That(await ws.ReceiveTextAsync(), Is.EqualTo("""{"p":2}"""));
 
@@ -80,7 +72,7 @@ public sealed class WebSocketProtocolTests
     [Test]
     public async Task InvalidJson_GetsAnIdLessRoomLessError_AndTheSocketStaysUsable()
     {
-        await using var ws = await _server.ConnectAsync();
+        await using var ws = await Server.ConnectAsync();
         await ws.SendTextAsync("{not json");
         var r = await ws.ReceiveJsonAsync();
         Assert.Multiple(() =>
@@ -102,7 +94,7 @@ public sealed class WebSocketProtocolTests
     [TestCase("null")]
     public async Task NonObjectJson_GetsTheInternalError(string payload)
     {
-        await using var ws = await _server.ConnectAsync();
+        await using var ws = await Server.ConnectAsync();
         await ws.SendTextAsync(payload);
         var r = await ws.ReceiveJsonAsync();
         var error = r.GetProperty("error");
@@ -122,7 +114,7 @@ public sealed class WebSocketProtocolTests
     [TestCase("""{"controller":"server","action":"now","body":"x","requestId":"t5"}""", "Attribute body must be of type \"object\" or \"array\"")]
     public async Task WrongFieldTypes_GetAdHocBadRequest_WithTheClientRequestId(string payload, string message)
     {
-        await using var ws = await _server.ConnectAsync();
+        await using var ws = await Server.ConnectAsync();
         await ws.SendTextAsync(payload);
         var r = await ws.ReceiveJsonAsync();
         var expectedId = JsonDocument.Parse(payload).RootElement.GetProperty("requestId").GetString();
@@ -139,7 +131,7 @@ public sealed class WebSocketProtocolTests
     [Test]
     public async Task RequestIdOfWrongType_IsRejected()
     {
-        await using var ws = await _server.ConnectAsync();
+        await using var ws = await Server.ConnectAsync();
         await ws.SendTextAsync("""{"controller":"server","action":"now","requestId":12}""");
         var r = await ws.ReceiveJsonAsync();
         Assert.That(r.GetProperty("error").GetProperty("message").GetString(), Is.EqualTo("Attribute requestId must be of type \"string\""));
@@ -150,7 +142,7 @@ public sealed class WebSocketProtocolTests
     [TestCase("""{"controller":"","action":"now","requestId":"m3"}""", "controller")]
     public async Task MissingControllerOrAction_IsMissingArgument_WithRoom(string payload, string argument)
     {
-        await using var ws = await _server.ConnectAsync();
+        await using var ws = await Server.ConnectAsync();
         var r = await ws.RequestAsync(payload);
         Assert.Multiple(() =>
         {
@@ -164,7 +156,7 @@ public sealed class WebSocketProtocolTests
     [Test]
     public async Task UnknownControllerAndAction_Are404()
     {
-        await using var ws = await _server.ConnectAsync();
+        await using var ws = await Server.ConnectAsync();
         var c = await ws.RequestAsync("""{"controller":"nope","action":"now","requestId":"u1"}""");
         var a = await ws.RequestAsync("""{"controller":"server","action":"nope","requestId":"u2"}""");
         Assert.Multiple(() =>
@@ -180,7 +172,7 @@ public sealed class WebSocketProtocolTests
     [Test]
     public async Task AnyToken_IsInvalid_WhileNoSessionExists()
     {
-        await using var ws = await _server.ConnectAsync();
+        await using var ws = await Server.ConnectAsync();
         var r = await ws.RequestAsync("""{"controller":"server","action":"now","jwt":"","requestId":"j1"}""");
         Assert.That(r.GetProperty("error").GetProperty("id").GetString(), Is.EqualTo("security.token.invalid"));
         Assert.That(r.GetProperty("status").GetInt32(), Is.EqualTo(401));
@@ -191,7 +183,7 @@ public sealed class WebSocketProtocolTests
     [Test]
     public async Task OldSdk_IsRejected_ByTheVersionGate()
     {
-        await using var ws = await _server.ConnectAsync();
+        await using var ws = await Server.ConnectAsync();
         var r = await ws.RequestAsync("""{"controller":"server","action":"now","requestId":"s1","volatile":{"sdkName":"js@6.2.0"}}""");
         var legacy = await ws.RequestAsync("""{"controller":"server","action":"now","requestId":"s2","volatile":{"sdkVersion":"5.0"}}""");
         var current = await ws.RequestAsync("""{"controller":"server","action":"now","requestId":"s3","volatile":{"sdkName":"js@7.17.1"}}""");
@@ -206,7 +198,7 @@ public sealed class WebSocketProtocolTests
     [Test]
     public async Task BinaryFrames_AreTreatedLikeText()
     {
-        await using var ws = await _server.ConnectAsync();
+        await using var ws = await Server.ConnectAsync();
         await ws.SendBytesAsync(Encoding.UTF8.GetBytes("""{"controller":"server","action":"now","requestId":"bin"}"""), WebSocketMessageType.Binary);
         var r = await ws.ReceiveJsonAsync();
         Assert.That(r.GetProperty("room").GetString(), Is.EqualTo("bin"));
@@ -215,7 +207,7 @@ public sealed class WebSocketProtocolTests
     [Test]
     public async Task InvalidUtf8_IsRejectedAsUnexpectedError()
     {
-        await using var ws = await _server.ConnectAsync();
+        await using var ws = await Server.ConnectAsync();
         var bytes = Encoding.UTF8.GetBytes("""{"controller":"server","action":"now","x":"__"}""");
         bytes[^4] = 0xC3;
         bytes[^3] = 0x28;
@@ -227,7 +219,7 @@ public sealed class WebSocketProtocolTests
     [Test]
     public async Task DeeplyNestedJson_IsRejected_WithoutHarm()
     {
-        await using var ws = await _server.ConnectAsync();
+        await using var ws = await Server.ConnectAsync();
         var deep = new string('[', 10_000) + new string(']', 10_000);
         await ws.SendTextAsync("""{"controller":"server","action":"now","body":""" + deep + "}");
         var r = await ws.ReceiveJsonAsync();
@@ -239,7 +231,7 @@ public sealed class WebSocketProtocolTests
     [Test]
     public async Task EmptyFrames_AreIgnored()
     {
-        await using var ws = await _server.ConnectAsync();
+        await using var ws = await Server.ConnectAsync();
         await ws.SendBytesAsync([]);
         var r = await ws.RequestAsync("""{"controller":"server","action":"now","requestId":"after-empty"}""");
         Assert.That(r.GetProperty("room").GetString(), Is.EqualTo("after-empty"));
@@ -248,7 +240,7 @@ public sealed class WebSocketProtocolTests
     [Test]
     public async Task FragmentedMessages_AreReassembled()
     {
-        await using var ws = await _server.ConnectAsync();
+        await using var ws = await Server.ConnectAsync();
         var bytes = Encoding.UTF8.GetBytes("""{"controller":"server","action":"now","requestId":"frag"}""");
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await ws.Socket.SendAsync(bytes.AsMemory(0, 10), WebSocketMessageType.Text, false, cts.Token);
@@ -260,7 +252,7 @@ public sealed class WebSocketProtocolTests
     [Test]
     public async Task UnknownTopLevelKeys_AreArgumentsAndTolerated()
     {
-        await using var ws = await _server.ConnectAsync();
+        await using var ws = await Server.ConnectAsync();
         var r = await ws.RequestAsync("""{"controller":"server","action":"now","requestId":"extra","verb":"GET","cookieAuth":false,"deep":{"a":[1,2]}}""");
         Assert.That(r.GetProperty("status").GetInt32(), Is.EqualTo(200));
     }
@@ -268,7 +260,7 @@ public sealed class WebSocketProtocolTests
     [Test]
     public async Task ManyConcurrentRequestsOnOneSocket_AreAllAnswered()
     {
-        await using var ws = await _server.ConnectAsync();
+        await using var ws = await Server.ConnectAsync();
         const int count = 200;
         for (var i = 0; i < count; i++)
         {
