@@ -17,6 +17,8 @@ public static class Program
           idle          --target ws://127.0.0.1:P/ --connections 15000 [--server-pid PID] [--per-process 7500] [--json out.json]
           compare-idle  --connections 15000 [--rounds 1] [--server-dll PATH] [--json out.json]
           koncorde      filter-engine micro-benchmarks
+          fanout        --subscribers 10000 --messages 50 [--ramp 200] [--server-dll PATH]
+          hashing       password hashing rate [--hashes N] [--threads 1,2] [--only sodium|managed]
         """;
 
     public static async Task<int> Main(string[] args)
@@ -35,6 +37,11 @@ public static class Program
             return await KoncordeBench.RunAsync(rest);
         }
 
+        if (command == "hashing")
+        {
+            return await Hashing.HashingBench.RunAsync(rest);
+        }
+
         ChildProcessRegistry.Install();
         var ct = ChildProcessRegistry.ShutdownToken;
         try
@@ -48,6 +55,7 @@ public static class Program
                 "idle" => await IdleCommand.RunAsync(cli, rest, ct),
                 "idle-client" => await IdleCommand.RunClientAsync(cli, ct),
                 "compare-idle" => await CompareIdleCommand.RunAsync(cli, rest, ct),
+                "fanout" => await Fanout.FanoutCommand.RunAsync(cli, ct),
                 _ => throw new UsageException($"unknown command '{command}'"),
             };
         }
