@@ -70,6 +70,19 @@ public sealed class EngineTests
     }
 
     [Test]
+    public void Duplicate_keys_keep_the_last_value_like_json_parse_on_both_lookup_paths()
+    {
+        // One top-level field: direct property lookups.
+        Assert.That(Harness.Matches("""{"equals":{"a":2}}""", """{"a":1,"a":2}"""), Is.True);
+
+        // A nested path forces the document walk.
+        var harness = new Harness();
+        var id = harness.Register("""{"equals":{"a":2}}""");
+        harness.Register("""{"exists":"o.p"}""");
+        Assert.That(harness.Test("""{"a":1,"a":2}"""), Is.EqualTo(new[] { id }));
+    }
+
+    [Test]
     public void Invalid_seed_is_refused()
     {
         Assert.Throws<ArgumentException>(() => new KoncordeEngine(new KoncordeOptions { Seed = "short" }));

@@ -6,6 +6,9 @@ namespace Kuzzle.Realtime.Koncorde.Matching;
 internal sealed class FieldSlot(string path, int index)
 {
     public string Path { get; } = path;
+
+    /// <summary>The path in UTF-8, for direct property lookups.</summary>
+    public byte[] Utf8Path { get; } = System.Text.Encoding.UTF8.GetBytes(path);
     public int Index { get; } = index;
 
     /// <summary>Conditions (and match keys) using this field; the slot is freed at zero.</summary>

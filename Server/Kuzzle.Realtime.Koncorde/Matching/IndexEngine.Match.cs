@@ -38,7 +38,21 @@ internal sealed partial class IndexEngine
             Begin(scratch);
             if (document.ValueKind == JsonValueKind.Object)
             {
-                Walk(scratch, document, 0);
+                if (_directFields is { } direct)
+                {
+                    // Same result as the walk (no nested paths): TryGetProperty also keeps the last duplicate.
+                    foreach (var field in direct)
+                    {
+                        if (document.TryGetProperty(field.Utf8Path, out var value))
+                        {
+                            SetValue(scratch, field.Index, value);
+                        }
+                    }
+                }
+                else
+                {
+                    Walk(scratch, document, 0);
+                }
             }
 
             if (documentId is not null && _fields.TryGetValue("_id", out var idField))

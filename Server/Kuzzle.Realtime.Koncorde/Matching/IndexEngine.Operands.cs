@@ -22,6 +22,10 @@ internal sealed partial class IndexEngine
     private readonly List<ConditionEntry> _matches = [];
     private readonly List<ConditionEntry> _notMatches = [];
     private readonly List<FieldSlot> _rebuildQueue = [];
+
+    // When the engine reads only a few top-level fields, a test looks them up directly instead of walking
+    // every property of the document. Null otherwise.
+    private FieldSlot[]? _directFields;
     private volatile bool _dirty;
 
     private void AddOperand(ConditionEntry condition)
@@ -287,8 +291,16 @@ internal sealed partial class IndexEngine
         }
 
         field.References++;
+        RefreshDirectFields();
         return field;
     }
+
+    private const int MaxDirectFields = 4;
+
+    private void RefreshDirectFields() =>
+        _directFields = _prefixes.Count == 0 && _fields.Count <= MaxDirectFields && _fields.Keys.All(k => !k.Contains('.', StringComparison.Ordinal))
+            ? [.. _fields.Values]
+            : null;
 
     private void ReleaseField(FieldSlot field)
     {
@@ -309,6 +321,8 @@ internal sealed partial class IndexEngine
                 _prefixesUtf8.Remove(prefix);
             }
         }
+
+        RefreshDirectFields();
     }
 
     /// <summary>Nested objects worth walking into: every dotted prefix of a field path.</summary>
