@@ -10,6 +10,7 @@ using Kuzzle.Realtime.Server.Security;
 using Kuzzle.Realtime.Server.Storage;
 using Kuzzle.Realtime.Koncorde;
 using Kuzzle.Realtime.Server.Realtime;
+using Kuzzle.Realtime.Server.Security.Strategies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -89,9 +90,21 @@ public static class ServerHost
         });
 
         var storage = await ServerStorage.OpenAsync(options.Server.Data, options.Server.Redis, CancellationToken.None);
+        StrategyRegistry strategies;
+        try
+        {
+            strategies = await StrategyRegistry.CreateAsync(builder.Configuration, storage.Shared.Documents, TimeProvider.System, CancellationToken.None);
+        }
+        catch
+        {
+            await storage.DisposeAsync();
+            throw;
+        }
+
         var services = builder.Services;
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(options.Server.ShutdownGracePeriod));
         services.AddSingleton(_ => storage); // Factory-registered, so the container disposes it when the app is disposed.
+        services.AddSingleton(_ => strategies);
         services.AddSingleton(settings);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new NodeIdentity(options.Server.NodeId));
@@ -114,6 +127,7 @@ public static class ServerHost
         services.AddSingleton<HotelClerk>();
         services.AddSingleton<IRealtimeStatistics>(sp => sp.GetRequiredService<HotelClerk>());
         services.AddSingleton(sp => new Lazy<ApiDescription>(() => new ApiDescription(sp.GetRequiredService<ControllerTable>())));
+        services.AddSingleton<IApiController, AuthController>();
         services.AddSingleton<IApiController, RealtimeController>();
         services.AddSingleton<IApiController, ServerController>();
         services.AddSingleton(sp =>
@@ -195,6 +209,11 @@ public static class ServerHost
         catch (FormatException ex)
         {
             await Console.Error.WriteLineAsync("Invalid configuration: " + ex.Message);
+            return 2;
+        }
+        catch (Kuzzle.Realtime.Strategies.StrategyConfigurationException ex)
+        {
+            await Console.Error.WriteLineAsync("Invalid authentication strategy configuration: " + ex.Message);
             return 2;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException or ArgumentException)

@@ -8,5 +8,6 @@ namespace Kuzzle.Realtime.Server.Hosting;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(KuzzleOptions))]
 [JsonSerializable(typeof(JsonObject))]
+[JsonSerializable(typeof(JsonNode))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class ServerJsonContext : JsonSerializerContext;

@@ -48,5 +48,13 @@ public sealed class RedisModeTests
         using var http = server.CreateHttpClient();
         using var response = await http.GetAsync("/_now");
         Assert.That((int)response.StatusCode, Is.EqualTo(200));
+
+        // The local strategy, whose credentials live in Redis, is listed at once and becomes usable when Redis is back.
+        var registry = server.Services.GetRequiredService<Kuzzle.Realtime.Server.Security.Strategies.StrategyRegistry>();
+        Assert.That(registry.Names, Is.EqualTo(new[] { "local" }));
+        Assert.That(registry.TryGet("local", out _), Is.False);
+        await using var back = await RedisServer.StartAsync(redis.Port);
+        await WebSocketLimitsTests.WaitUntilAsync(() => registry.TryGet("local", out _), 15_000);
+        Assert.That(registry.TryGet("local", out _), Is.True);
     }
 }

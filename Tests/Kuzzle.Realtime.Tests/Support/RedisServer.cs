@@ -22,9 +22,14 @@ public sealed class RedisServer : IAsyncDisposable
     public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false,connectTimeout=2000";
 
     /// <summary>Starts redis-server (installed by test.sh; a missing binary fails the test).</summary>
-    public static async Task<RedisServer> StartAsync()
+    public static async Task<RedisServer> StartAsync(int? port = null)
     {
-        var port = FreePort();
+        var chosen = port ?? FreePort();
+        return await StartOnAsync(chosen);
+    }
+
+    private static async Task<RedisServer> StartOnAsync(int port)
+    {
         var psi = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" })
         {
