@@ -65,6 +65,10 @@ public sealed class EffectiveSettings
         RequireAtLeast(list, "Kuzzle:Server:WebSocket:MaxJsonDepth", ws.MaxJsonDepth, 2);
         RequireAtLeast(list, "Kuzzle:Server:WebSocket:RateLimit", ws.RateLimit, 0);
         RequireAtLeast(list, "Kuzzle:Server:Http:MaxEncodingLayers", server.Http.MaxEncodingLayers, 0);
+        RequireAtLeast(list, "Kuzzle:Server:Http:RequestHeadersTimeout", server.Http.RequestHeadersTimeout, 100);
+        RequireAtLeast(list, "Kuzzle:Server:Http:KeepAliveTimeout", server.Http.KeepAliveTimeout, 100);
+        RequireAtLeast(list, "Kuzzle:Server:Http:MaxRequestHeadersTotalSize", server.Http.MaxRequestHeadersTotalSize, 1024);
+        RequireAtLeast(list, "Kuzzle:Server:Http:MinRequestBodyDataRate", server.Http.MinRequestBodyDataRate, 0);
         RequireAtLeast(list, "Kuzzle:Server:ShutdownGracePeriod", server.ShutdownGracePeriod, 0);
 
         var limits = options.Limits;

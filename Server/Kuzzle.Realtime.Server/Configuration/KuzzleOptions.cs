@@ -117,6 +117,18 @@ public sealed class HttpOptions
 
     /// <summary>Send <c>Connection: close</c> on routed responses, as Kuzzle does. Turn off to keep HTTP connections alive.</summary>
     public bool CloseConnections { get; set; } = true;
+
+    /// <summary>Milliseconds a client has to send its request headers (slow-header clients are dropped).</summary>
+    public int RequestHeadersTimeout { get; set; } = 30_000;
+
+    /// <summary>Milliseconds an idle keep-alive HTTP connection is kept.</summary>
+    public int KeepAliveTimeout { get; set; } = 130_000;
+
+    /// <summary>Largest total size of request headers, in bytes.</summary>
+    public int MaxRequestHeadersTotalSize { get; set; } = 32 * 1024;
+
+    /// <summary>Slowest accepted request body upload, in bytes per second after a 5-second grace period (0 disables the check).</summary>
+    public int MinRequestBodyDataRate { get; set; } = 240;
 }
 
 /// <summary>Kuzzle's <c>limits.*</c>.</summary>

@@ -78,6 +78,13 @@ public static class ServerHost
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null; // Bounded by our own reader, so oversize bodies get Kuzzle's bare 413.
+            var httpLimits = options.Server.Http;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromMilliseconds(httpLimits.RequestHeadersTimeout);
+            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMilliseconds(httpLimits.KeepAliveTimeout);
+            kestrel.Limits.MaxRequestHeadersTotalSize = httpLimits.MaxRequestHeadersTotalSize;
+            kestrel.Limits.MinRequestBodyDataRate = httpLimits.MinRequestBodyDataRate == 0
+                ? null
+                : new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(httpLimits.MinRequestBodyDataRate, TimeSpan.FromSeconds(5));
             var host = options.Server.Host;
             if (host == "localhost")
             {
