@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace Kuzzle.Realtime.Strategies.Local;
+namespace Kuzzle.Realtime.Strategies;
 
 /// <summary>Durations as Kuzzle's configuration writes them (the npm <c>ms</c> package): a number of ms, or <c>"2h"</c>, <c>"7 days"</c>, <c>"3600000"</c>.</summary>
-internal static partial class KuzzleDuration
+public static partial class KuzzleDuration
 {
     /// <summary>Parses a JSON number (milliseconds) or an <c>ms</c>-style string; null when unparsable.</summary>
     public static double? TryParse(JsonElement value) => value.ValueKind switch
