@@ -18,6 +18,7 @@ public static class Program
           compare-idle  --connections 15000 [--rounds 1] [--server-dll PATH] [--json out.json]
           koncorde      filter-engine micro-benchmarks
           fanout        --subscribers 10000 --messages 50 [--ramp 200] [--server-dll PATH]
+          pipeline      per-request time and allocations of parse → funnel → envelope [--iterations N]
           hashing       password hashing rate [--hashes N] [--threads 1,2] [--only sodium|managed]
         """;
 
@@ -35,6 +36,11 @@ public static class Program
         {
             // Starts no server or client process: plain Ctrl-C handling is right for it.
             return await KoncordeBench.RunAsync(rest);
+        }
+
+        if (command == "pipeline")
+        {
+            return await Pipeline.PipelineBench.RunAsync(rest);
         }
 
         if (command == "hashing")
