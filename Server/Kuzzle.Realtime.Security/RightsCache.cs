@@ -70,7 +70,9 @@ public sealed class RightsCache
         {
             if (!roles.ContainsKey(policy.RoleId))
             {
-                roles[policy.RoleId] = GetRole(policy.RoleId, generation, loadRole(policy.RoleId));
+                roles[policy.RoleId] = _roles.TryGetValue(policy.RoleId, out var role)
+                    ? role
+                    : GetRole(policy.RoleId, generation, loadRole(policy.RoleId));
             }
         }
 
