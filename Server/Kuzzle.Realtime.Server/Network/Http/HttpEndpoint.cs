@@ -182,6 +182,7 @@ public sealed class HttpEndpoint
 
         var context = new RequestContext(input, connection, requestId);
         using var volatileDocument = ApplyHeaders(http.Request, input, out var headerError);
+        headerError ??= ApplyCookie(http.Request, input);
         var response = headerError is null
             ? await _funnel.ExecuteAsync(context, http.RequestAborted)
             : ApiResponse.FromError(headerError);
@@ -212,8 +213,22 @@ public sealed class HttpEndpoint
         }
 
         var context = new RequestContext(input, connection, requestId);
-        var response = await _funnel.ExecuteAsync(context, http.RequestAborted);
+        var cookieError = ApplyCookie(http.Request, input);
+        var response = cookieError is null ? await _funnel.ExecuteAsync(context, http.RequestAborted) : ApiResponse.FromError(cookieError);
         await WriteResponseAsync(http, context, response);
+    }
+
+    private KuzzleException? ApplyCookie(HttpRequest request, RequestInput input)
+    {
+        try
+        {
+            input.Jwt = CookieAuthentication.Combine(input.Jwt, CookieAuthentication.ReadToken(request.Headers.Cookie.ToString(), _options.CookieAuthentication));
+            return null;
+        }
+        catch (KuzzleException ex)
+        {
+            return ex;
+        }
     }
 
     private static JsonDocument BuildArgs(IQueryCollection query, IReadOnlyList<KeyValuePair<string, string>> placeholders)

@@ -64,6 +64,9 @@ public sealed class WebSocketConnection : IConnectionInfo, IDisposable
     /// <inheritdoc />
     public string? Origin { get; }
 
+    /// <summary>The <c>authToken</c> cookie of the upgrade request, if any: it authenticates requests that carry no token.</summary>
+    public string? CookieToken { get; init; }
+
     /// <inheritdoc />
     public bool IsAlive => Volatile.Read(ref _closed) == 0 && _socket.State == WebSocketState.Open;
 

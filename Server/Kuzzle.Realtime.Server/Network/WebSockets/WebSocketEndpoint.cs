@@ -31,6 +31,7 @@ public sealed partial class WebSocketEndpoint
     private readonly int _maxDepth;
     private readonly int _maxQueuedFrames;
     private readonly long _maxQueuedBytes;
+    private readonly bool _cookieAuthentication;
     private long _nextId;
 
     /// <summary>Creates the endpoint.</summary>
@@ -50,6 +51,7 @@ public sealed partial class WebSocketEndpoint
         _maxDepth = ws.MaxJsonDepth;
         _maxQueuedFrames = ws.SendQueueFrames;
         _maxQueuedBytes = ws.SendQueueBytes;
+        _cookieAuthentication = settings.Options.Server.Http.CookieAuthentication;
     }
 
     /// <summary>Handles an upgrade request to completion (the socket's whole life).</summary>
@@ -59,6 +61,30 @@ public sealed partial class WebSocketEndpoint
         if (!_registry.TryReserve())
         {
             http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
+
+        string? cookieToken;
+        try
+        {
+            cookieToken = CookieAuthentication.ReadToken(http.Request.Headers.Cookie.ToString(), _cookieAuthentication);
+        }
+        catch (KuzzleException ex)
+        {
+            // Refused before the upgrade: a bare Kuzzle error, like any pre-routing HTTP failure.
+            _registry.ReleaseReservation();
+            http.Response.StatusCode = ex.Status;
+            http.Response.ContentType = "application/json";
+            var frame = JsonFrameBuilder.Build(ex, static (w, e) => Protocol.Responses.ErrorWriter.Write(w, e));
+            try
+            {
+                await http.Response.Body.WriteAsync(frame.Memory, http.RequestAborted);
+            }
+            finally
+            {
+                frame.Release();
+            }
+
             return;
         }
 
@@ -74,7 +100,10 @@ public sealed partial class WebSocketEndpoint
             var id = "ws-" + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
             var origin = http.Request.Headers.Origin.Count > 0 ? http.Request.Headers.Origin.ToString() : null;
             connection = new WebSocketConnection(
-                id, socket, http.Connection.RemoteIpAddress?.ToString() ?? "unknown", origin, _maxQueuedFrames, _maxQueuedBytes);
+                id, socket, http.Connection.RemoteIpAddress?.ToString() ?? "unknown", origin, _maxQueuedFrames, _maxQueuedBytes)
+            {
+                CookieToken = cookieToken,
+            };
             connection.SlowConsumerDetected += _ => _metrics.CountSlowConsumerClosed();
             _registry.Add(connection);
             await ReceiveLoopAsync(connection, socket);
@@ -203,6 +232,19 @@ public sealed partial class WebSocketEndpoint
         }
 
         var context = new RequestContext(input, connection, input.RequestId ??= Guid.NewGuid().ToString());
+        if (connection.CookieToken is not null)
+        {
+            try
+            {
+                input.Jwt = CookieAuthentication.Combine(input.Jwt, connection.CookieToken);
+            }
+            catch (KuzzleException ex)
+            {
+                Complete(connection, context, ApiResponse.FromError(ex), buffer);
+                return;
+            }
+        }
+
         var task = _funnel.ExecuteAsync(context, connection.Aborted);
         if (task.IsCompletedSuccessfully)
         {
