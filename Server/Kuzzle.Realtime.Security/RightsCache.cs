@@ -79,6 +79,39 @@ public sealed class RightsCache
         return Store(profileId, CompiledRights.Compile(profile, id => roles[id], generation));
     }
 
+    /// <summary>Whether <paramref name="rights"/> was built at the current generation (no invalidation since).</summary>
+    public bool IsCurrent(UserRights rights)
+    {
+        ArgumentNullException.ThrowIfNull(rights);
+        return rights.Generation == Generation;
+    }
+
+    /// <summary>
+    /// The compiled profiles of a user, each through <see cref="GetAsync"/>. Keep the result with the connection
+    /// or token and rebuild it when <see cref="IsCurrent"/> turns false.
+    /// </summary>
+    /// <exception cref="SecurityValidationException">
+    /// security.profile.not_found, security.profile.cannot_hydrate (see <see cref="GetAsync"/>).
+    /// </exception>
+    public async ValueTask<UserRights> GetUserRightsAsync(
+        string kuid,
+        IReadOnlyList<string> profileIds,
+        Func<string, CancellationToken, ValueTask<Profile?>> loadProfile,
+        Func<string, CancellationToken, ValueTask<Role?>> loadRole,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(kuid);
+        ArgumentNullException.ThrowIfNull(profileIds);
+        var generation = Generation;
+        var profiles = new CompiledRights[profileIds.Count];
+        for (var i = 0; i < profiles.Length; i++)
+        {
+            profiles[i] = await GetAsync(profileIds[i], loadProfile, loadRole, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new UserRights(kuid, profiles, generation);
+    }
+
     /// <summary>A role changed or was deleted: drops it and every profile using it.</summary>
     public void InvalidateRole(string roleId)
     {

@@ -47,6 +47,13 @@ public static class RightsEvaluator
         return AreTargetsAllowed(profiles, request.Controller, request.Action, targets);
     }
 
+    /// <summary>
+    /// The id the funnel raises on a refusal: security.rights.unauthorized for the anonymous user (401), else
+    /// security.rights.forbidden (403). Placeholders: controller, action, kuid.
+    /// </summary>
+    public static string DeniedErrorId(string kuid) =>
+        kuid == BuiltInSecurity.AnonymousKuid ? SecurityErrorIds.RightsUnauthorized : SecurityErrorIds.RightsForbidden;
+
     /// <summary>The user's rate limit: 0 (unlimited) if any profile has 0 or there is none, else the largest.</summary>
     public static long RateLimit(ReadOnlySpan<CompiledRights> profiles)
     {

@@ -10,6 +10,9 @@ public static class SecurityErrorIds
     public const string UnexpectedArgument = "api.assert.unexpected_argument";
     public const string BodyRequired = "api.assert.body_required";
 
+    public const string RightsUnauthorized = "security.rights.unauthorized";
+    public const string RightsForbidden = "security.rights.forbidden";
+
     public const string RoleNotFound = "security.role.not_found";
     public const string RoleLoginRequired = "security.role.login_required";
     public const string RoleUnknownController = "security.role.unknown_controller";
