@@ -11,6 +11,9 @@ internal sealed class FieldSlot(string path, int index)
     public byte[] Utf8Path { get; } = System.Text.Encoding.UTF8.GetBytes(path);
     public int Index { get; } = index;
 
+    /// <summary>The "_id" field, read from the document id when one is given.</summary>
+    public bool IsDocumentId { get; } = path == "_id";
+
     /// <summary>Conditions (and match keys) using this field; the slot is freed at zero.</summary>
     public int References { get; set; }
 
@@ -36,6 +39,12 @@ internal sealed class FieldSlot(string path, int index)
     public bool HasNegative =>
         NotEquals is { Count: > 0 } || NotExists is { Count: > 0 } || NotExistsValues is { Count: > 0 }
         || NotRangeAll is { Count: > 0 } || NotRegexps is { Count: > 0 } || NotSelects is { Count: > 0 };
+
+    /// <summary>True when equality is the only keyword indexed on this field.</summary>
+    public bool EqualsOnly =>
+        EqualsMap is not null && !HasNegative && Exists is not { Count: > 0 } && ExistsValues is not { Count: > 0 }
+        && Range is not { Count: > 0 } && Regexps is not { Count: > 0 } && Selects is not { Count: > 0 }
+        && GeoCount == 0 && NotGeo is not { Count: > 0 };
 
     public bool HasPositive =>
         EqualsMap is { Count: > 0 } || Exists is { Count: > 0 } || ExistsValues is { Count: > 0 }

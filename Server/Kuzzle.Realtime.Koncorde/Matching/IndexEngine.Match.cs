@@ -31,8 +31,77 @@ internal sealed partial class IndexEngine
             }
         }
 
+        var reading = EnterRead();
+        try
+        {
+            if (_equalsOnlyFields is { } equalsOnly && document.ValueKind == JsonValueKind.Object
+                && TestEqualsOnly(equalsOnly, document, documentId) is { } direct)
+            {
+                return direct;
+            }
+
+            return TestCore(document, documentId);
+        }
+        finally
+        {
+            ExitRead(reading);
+        }
+    }
+
+    /// <summary>
+    /// Engines whose only conditions are equalities on a few top-level fields: each field present is looked up in
+    /// its map, and a condition completing one filter on its own reports that filter without any counter. Returns
+    /// null when a condition found needs counting (the caller then runs the general test).
+    /// </summary>
+    private static string[]? TestEqualsOnly(FieldSlot[] fields, JsonElement document, string? documentId)
+    {
+        Span<int> slots = stackalloc int[MaxDirectFields];
+        string[]? result = null;
+        var count = 0;
+        foreach (var field in fields)
+        {
+            ConditionEntry? found;
+            if (field.IsDocumentId && documentId is not null)
+            {
+                found = field.EqualsMap!.Find(documentId);
+            }
+            else if (document.TryGetProperty(field.Utf8Path, out var value))
+            {
+                found = field.EqualsMap!.Find(value);
+            }
+            else
+            {
+                continue;
+            }
+
+            if (found is null)
+            {
+                continue;
+            }
+
+            if (found.DirectFilterId is not { } id)
+            {
+                return null;
+            }
+
+            // Two conditions may complete the same filter (OR of equalities on two fields): report it once.
+            var slot = found.DirectFilterSlot;
+            if (slots[..count].Contains(slot))
+            {
+                continue;
+            }
+
+            result ??= new string[fields.Length];
+            slots[count] = slot;
+            result[count++] = id;
+        }
+
+        return result is null ? [] : count == result.Length ? result : result[..count];
+    }
+
+    private string[] TestCore(JsonElement document, string? documentId)
+    {
         var scratch = MatchScratch.Rent();
-        EnterRead();
         try
         {
             Begin(scratch);
@@ -65,7 +134,6 @@ internal sealed partial class IndexEngine
         }
         finally
         {
-            ExitRead();
             MatchScratch.Return();
         }
     }

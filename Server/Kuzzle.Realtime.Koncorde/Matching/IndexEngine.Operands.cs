@@ -26,6 +26,9 @@ internal sealed partial class IndexEngine
     // When the engine reads only a few top-level fields, a test looks them up directly instead of walking
     // every property of the document. Null otherwise.
     private FieldSlot[]? _directFields;
+
+    // Set when, moreover, every condition is an equality on one of these fields (see TestEqualsOnly).
+    private FieldSlot[]? _equalsOnlyFields;
     private volatile bool _dirty;
 
     private void AddOperand(ConditionEntry condition)
@@ -301,6 +304,15 @@ internal sealed partial class IndexEngine
         _directFields = _prefixes.Count == 0 && _fields.Count <= MaxDirectFields && _fields.Keys.All(k => !k.Contains('.', StringComparison.Ordinal))
             ? [.. _fields.Values]
             : null;
+
+    /// <summary>Recomputes <see cref="_equalsOnlyFields"/>; called after every store and removal.</summary>
+    private void RefreshEqualsOnly()
+    {
+        var eligible = _directFields is { Length: > 0 } direct && _always.Count == 0 && _matches.Count == 0 && _notMatches.Count == 0
+            && _negativeFields.Count == 0 && _geoFields.Count == 0 && _notGeoFields.Count == 0
+            && Array.TrueForAll(direct, f => f.EqualsOnly);
+        _equalsOnlyFields = eligible ? _directFields : null;
+    }
 
     private void ReleaseField(FieldSlot field)
     {

@@ -31,27 +31,27 @@ internal sealed partial class IndexEngine
 
     public bool Has(string filterId)
     {
-        EnterRead();
+        var reading = EnterRead();
         try
         {
             return _filters.ContainsKey(filterId);
         }
         finally
         {
-            ExitRead();
+            ExitRead(reading);
         }
     }
 
     public string[] FilterIds()
     {
-        EnterRead();
+        var reading = EnterRead();
         try
         {
             return [.. _filters.Keys];
         }
         finally
         {
-            ExitRead();
+            ExitRead(reading);
         }
     }
 
@@ -62,6 +62,7 @@ internal sealed partial class IndexEngine
         try
         {
             StoreCore(filter);
+            RefreshEqualsOnly();
         }
         finally
         {
@@ -76,6 +77,7 @@ internal sealed partial class IndexEngine
         try
         {
             RemoveCore(filterId);
+            RefreshEqualsOnly();
             return _filters.Count;
         }
         finally
@@ -181,9 +183,9 @@ internal sealed partial class IndexEngine
         }
     }
 
-    private void EnterRead() => _lock?.EnterRead();
+    private ReadMostlyLock.ReaderSlot? EnterRead() => _lock?.EnterRead();
 
-    private void ExitRead() => _lock?.ExitRead();
+    private void ExitRead(ReadMostlyLock.ReaderSlot? reading) => _lock?.ExitRead(reading);
 
     private void EnterWrite() => _lock?.EnterWrite();
 
