@@ -257,6 +257,40 @@ public sealed class HttpProtocolTests : ServerFixture
     }
 
     [Test]
+    public async Task MultipartBody_BecomesFieldsAndBase64Files()
+    {
+        await using var ws = await Server.ConnectAsync();
+        await ws.RequestAsync("""{"controller":"realtime","action":"subscribe","index":"mp","collection":"c","body":{},"requestId":"mp-sub"}""");
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("hello"), "greeting" },
+            { new ByteArrayContent([1, 2, 3]) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream") } }, "blob", "b.bin" },
+        };
+        using var response = await Http.PostAsync("/mp/c/_publish", form);
+        Assert.That((int)response.StatusCode, Is.EqualTo(200));
+        var source = (await ws.ReceiveJsonAsync()).GetProperty("result").GetProperty("_source");
+        Assert.Multiple(() =>
+        {
+            Assert.That(source.GetProperty("greeting").GetString(), Is.EqualTo("hello"));
+            Assert.That(source.GetProperty("blob").GetProperty("file").GetString(), Is.EqualTo(Convert.ToBase64String(new byte[] { 1, 2, 3 })));
+            Assert.That(source.GetProperty("blob").GetProperty("filename").GetString(), Is.EqualTo("b.bin"));
+            Assert.That(source.GetProperty("blob").GetProperty("encoding").GetString(), Is.EqualTo("application/octet-stream"));
+        });
+    }
+
+    [Test]
+    public async Task MultipartFileOverTheLimit_IsFileTooLarge()
+    {
+        await using var small = await TestServer.StartAsync("--Kuzzle:Server:Http:MaxFormFileSize=1KB");
+        using var http = small.CreateHttpClient();
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(new byte[4096]), "blob", "big.bin" } };
+        using var response = await http.PostAsync("/mp/c/_publish", form);
+        var body = TestServer.Json(await response.Content.ReadAsStringAsync());
+        Assert.That((int)response.StatusCode, Is.EqualTo(413));
+        Assert.That(body.GetProperty("id").GetString(), Is.EqualTo("network.http.file_too_large"));
+    }
+
+    [Test]
     public async Task FormUrlEncodedBody_BecomesAnObjectOfStrings()
     {
         using var content = new FormUrlEncodedContent([new("controller", "server"), new("action", "now")]);
