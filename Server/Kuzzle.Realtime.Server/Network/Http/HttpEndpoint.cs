@@ -395,17 +395,7 @@ public sealed class HttpEndpoint
             }
         }
 
-        res.ContentType = "application/json";
-        res.StatusCode = error.Status;
-        var frame = JsonFrameBuilder.Build(error, static (w, e) => ErrorWriter.Write(w, e));
-        try
-        {
-            await res.Body.WriteAsync(frame.Memory, http.RequestAborted);
-        }
-        finally
-        {
-            frame.Release();
-        }
+        await BareError.WriteAsync(res, error, http.RequestAborted);
     }
 
     private async Task WriteProbeAsync(HttpContext http, int status)

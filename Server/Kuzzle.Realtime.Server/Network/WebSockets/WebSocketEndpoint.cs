@@ -73,18 +73,7 @@ public sealed partial class WebSocketEndpoint
         {
             // Refused before the upgrade: a bare Kuzzle error, like any pre-routing HTTP failure.
             _registry.ReleaseReservation();
-            http.Response.StatusCode = ex.Status;
-            http.Response.ContentType = "application/json";
-            var frame = JsonFrameBuilder.Build(ex, static (w, e) => Protocol.Responses.ErrorWriter.Write(w, e));
-            try
-            {
-                await http.Response.Body.WriteAsync(frame.Memory, http.RequestAborted);
-            }
-            finally
-            {
-                frame.Release();
-            }
-
+            await Http.BareError.WriteAsync(http.Response, ex, http.RequestAborted);
             return;
         }
 
