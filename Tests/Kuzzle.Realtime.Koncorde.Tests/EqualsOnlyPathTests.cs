@@ -66,6 +66,34 @@ public sealed class EqualsOnlyPathTests
     }
 
     [Test]
+    public void Raw_lookups_detect_a_backslash_anywhere()
+    {
+        var map = new Utf8KeyMap<string>();
+        for (var length = 0; length <= 24; length++)
+        {
+            var plain = new string('k', length);
+            map.Set(plain, plain);
+            Assert.That(map.GetUnescaped(System.Text.Encoding.UTF8.GetBytes(plain), out var escaped), Is.EqualTo(plain));
+            Assert.That(escaped, Is.False);
+            for (var at = 0; at < length; at++)
+            {
+                var bytes = System.Text.Encoding.UTF8.GetBytes(plain);
+                bytes[at] = (byte)'\\';
+                Assert.That(map.GetUnescaped(bytes, out escaped), Is.Null);
+                Assert.That(escaped, Is.True, $"length {length}, backslash at {at}");
+            }
+        }
+    }
+
+    [TestCase("""{"s":"a\u0062c"}""", true)]
+    [TestCase("""{"s":"abc\n"}""", false)]
+    [TestCase("""{"s":"\u0061bc"}""", true)]
+    public void Escaped_document_strings_are_decoded_before_lookup(string document, bool expected)
+    {
+        Assert.That(Harness.Matches("""{"equals":{"s":"abc"}}""", document), Is.EqualTo(expected));
+    }
+
+    [Test]
     [CancelAfter(10000)]
     public void Nested_reads_hold_writers_back_until_the_outer_read_ends()
     {

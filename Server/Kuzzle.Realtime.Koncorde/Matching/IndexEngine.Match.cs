@@ -55,7 +55,6 @@ internal sealed partial class IndexEngine
     /// </summary>
     private static string[]? TestEqualsOnly(FieldSlot[] fields, JsonElement document, string? documentId)
     {
-        Span<int> slots = stackalloc int[MaxDirectFields];
         string[]? result = null;
         var count = 0;
         foreach (var field in fields)
@@ -84,15 +83,17 @@ internal sealed partial class IndexEngine
                 return null;
             }
 
-            // Two conditions may complete the same filter (OR of equalities on two fields): report it once.
-            var slot = found.DirectFilterSlot;
-            if (slots[..count].Contains(slot))
+            // Two conditions may complete the same filter (OR of equalities on two fields): report it once. A
+            // filter's id is one string instance, shared by its direct conditions.
+            if (result is null)
+            {
+                result = new string[fields.Length];
+            }
+            else if (Array.IndexOf(result, id, 0, count) >= 0)
             {
                 continue;
             }
 
-            result ??= new string[fields.Length];
-            slots[count] = slot;
             result[count++] = id;
         }
 

@@ -35,9 +35,20 @@ internal sealed class Utf8KeyMap<T>
         }
     }
 
-    public T? Get(ReadOnlySpan<byte> key)
+    public T? Get(ReadOnlySpan<byte> key) => Find(key, Hash(key, out _));
+
+    /// <summary>
+    /// Looks up the raw content of a JSON string. When it holds an escape (a backslash) nothing is looked up and
+    /// <paramref name="escaped"/> is set: the caller looks up the decoded value instead.
+    /// </summary>
+    public T? GetUnescaped(ReadOnlySpan<byte> content, out bool escaped)
     {
-        var hash = Hash(key);
+        var hash = Hash(content, out escaped);
+        return escaped ? null : Find(content, hash);
+    }
+
+    private T? Find(ReadOnlySpan<byte> key, ulong hash)
+    {
         var entries = _entries;
         for (var i = _buckets[(int)(hash & (uint)(_buckets.Length - 1))] - 1; i >= 0; i = entries[i].Next)
         {
@@ -67,7 +78,7 @@ internal sealed class Utf8KeyMap<T>
     public void Set(string key, T value)
     {
         var bytes = Encoding.UTF8.GetBytes(key);
-        var hash = Hash(bytes);
+        var hash = Hash(bytes, out _);
         for (var i = _buckets[(int)(hash & (uint)(_buckets.Length - 1))] - 1; i >= 0; i = _entries[i].Next)
         {
             if (_entries[i].Hash == hash && bytes.AsSpan().SequenceEqual(_entries[i].Key))
@@ -102,7 +113,7 @@ internal sealed class Utf8KeyMap<T>
     public bool Remove(string key)
     {
         var bytes = Encoding.UTF8.GetBytes(key);
-        var hash = Hash(bytes);
+        var hash = Hash(bytes, out _);
         ref var bucket = ref _buckets[(int)(hash & (uint)(_buckets.Length - 1))];
         var previous = -1;
         for (var i = bucket - 1; i >= 0; previous = i, i = _entries[i].Next)
@@ -146,27 +157,42 @@ internal sealed class Utf8KeyMap<T>
         }
     }
 
-    private static ulong Hash(ReadOnlySpan<byte> key)
+    /// <summary>Seeded hash of the bytes; also tells, in the same pass, whether they hold a backslash.</summary>
+    private static ulong Hash(ReadOnlySpan<byte> key, out bool backslash)
     {
         const ulong K1 = 0x9E3779B97F4A7C15;
         const ulong K2 = 0xC2B2AE3D27D4EB4F;
+        const ulong Ones = 0x0101010101010101;
+        const ulong Highs = 0x8080808080808080;
+        const ulong Backslashes = 0x5C5C5C5C5C5C5C5C;
         var h = Seed ^ ((ulong)key.Length * K1);
+
+        // A byte of word ^ Backslashes is zero where the word has a backslash; (x - Ones) & ~x & Highs is not zero
+        // exactly when x has a zero byte.
+        ulong found = 0;
         while (key.Length >= 8)
         {
-            h = BitOperations.RotateLeft(h ^ (BinaryPrimitives.ReadUInt64LittleEndian(key) * K2), 29) * K1;
+            var word = BinaryPrimitives.ReadUInt64LittleEndian(key);
+            var x = word ^ Backslashes;
+            found |= (x - Ones) & ~x & Highs;
+            h = BitOperations.RotateLeft(h ^ (word * K2), 29) * K1;
             key = key[8..];
         }
 
         if (key.Length > 0)
         {
-            ulong tail = 0;
-            for (var i = 0; i < key.Length; i++)
-            {
-                tail |= (ulong)key[i] << (8 * i);
-            }
+            // The last 1 to 7 bytes, read as at most three loads (the length is mixed in above).
+            ulong tail = key.Length >= 4 ? BinaryPrimitives.ReadUInt32LittleEndian(key) | ((ulong)BinaryPrimitives.ReadUInt32LittleEndian(key[^4..]) << 32)
+                : key.Length >= 2 ? BinaryPrimitives.ReadUInt16LittleEndian(key) | ((ulong)key[^1] << 16)
+                : key[0];
 
+            // Padding bytes of a short tail are zero, not backslashes.
+            var x = tail ^ Backslashes;
+            found |= (x - Ones) & ~x & Highs;
             h = BitOperations.RotateLeft(h ^ (tail * K2), 29) * K1;
         }
+
+        backslash = found != 0;
 
         h ^= h >> 32;
         h *= K2;
