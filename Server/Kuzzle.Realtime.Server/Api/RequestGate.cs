@@ -10,15 +10,20 @@ public sealed class RequestGate : IDisposable
 {
     private readonly SemaphoreSlim _slots;
     private readonly int _bufferSize;
+    private readonly int _warningThreshold;
     private int _pending;
     private int _executing;
 
     /// <summary>Creates a gate.</summary>
-    public RequestGate(int concurrentRequests, int bufferSize)
+    public RequestGate(int concurrentRequests, int bufferSize, int warningThreshold = int.MaxValue)
     {
         _slots = new SemaphoreSlim(concurrentRequests, concurrentRequests);
         _bufferSize = bufferSize;
+        _warningThreshold = warningThreshold;
     }
+
+    /// <summary>Raised when the waiting line reaches <c>requestsBufferWarningThreshold</c> (Kuzzle's <c>core:overload</c>), with its length.</summary>
+    public event Action<int>? Overloaded;
 
     /// <summary>Requests executing now.</summary>
     public int Executing => Volatile.Read(ref _executing);
@@ -53,10 +58,16 @@ public sealed class RequestGate : IDisposable
 
     private async ValueTask WaitAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.Increment(ref _pending) > _bufferSize)
+        var pending = Interlocked.Increment(ref _pending);
+        if (pending > _bufferSize)
         {
             Interlocked.Decrement(ref _pending);
             throw KuzzleErrors.Api.Process.Overloaded.Create();
+        }
+
+        if (pending == _warningThreshold)
+        {
+            Overloaded?.Invoke(pending);
         }
 
         try

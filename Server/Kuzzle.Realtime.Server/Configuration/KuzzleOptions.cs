@@ -79,6 +79,9 @@ public sealed class WebSocketOptions
 
     /// <summary>Deepest JSON nesting accepted in a frame.</summary>
     public int MaxJsonDepth { get; set; } = 64;
+
+    /// <summary>Per-message deflate when the client offers it (<c>server.protocols.websocket.compression</c>; off, as in Kuzzle).</summary>
+    public bool Compression { get; set; }
 }
 
 /// <summary>HTTP settings (<c>server.protocols.http</c> and <c>http.*</c>).</summary>

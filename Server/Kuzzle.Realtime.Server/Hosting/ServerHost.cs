@@ -118,7 +118,13 @@ public static class ServerHost
         services.AddSingleton<ServerInfo>();
         services.AddSingleton<ApiMetrics>();
         services.AddSingleton<ServiceHealth>();
-        services.AddSingleton(sp => new RequestGate(options.Limits.ConcurrentRequests, options.Limits.RequestsBufferSize));
+        services.AddSingleton(sp =>
+        {
+            var gate = new RequestGate(options.Limits.ConcurrentRequests, options.Limits.RequestsBufferSize, options.Limits.RequestsBufferWarningThreshold);
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Kuzzle.Realtime.Overload");
+            gate.Overloaded += pending => logger.LogWarning("Request buffer reached {Pending} waiting requests (warning threshold)", pending);
+            return gate;
+        });
         services.AddSingleton<UserRateLimiter>();
         services.AddSingleton(sp => new OriginPolicy(options.Server.Http));
         services.AddSingleton<ResponseFrames>();

@@ -122,6 +122,24 @@ public sealed class WebSocketLimitsTests
     }
 
     [Test]
+    public async Task Compression_IsNegotiatedOnlyWhenEnabled()
+    {
+        await using var plain = await TestServer.StartAsync();
+        await using var compressed = await TestServer.StartAsync("--Kuzzle:Server:WebSocket:Compression=true");
+        foreach (var (server, expected) in new[] { (plain, false), (compressed, true) })
+        {
+            await using var ws = await server.ConnectAsync(o =>
+            {
+                o.DangerousDeflateOptions = new WebSocketDeflateOptions();
+                o.CollectHttpResponseDetails = true;
+            });
+            Assert.That(ws.Socket.HttpResponseHeaders?.ContainsKey("Sec-WebSocket-Extensions") ?? false, Is.EqualTo(expected));
+            var r = await ws.RequestAsync("""{"controller":"server","action":"now","requestId":"z"}""");
+            Assert.That(r.GetProperty("status").GetInt32(), Is.EqualTo(200));
+        }
+    }
+
+    [Test]
     public async Task Shutdown_ClosesSocketsWithGoingAway()
     {
         var server = await TestServer.StartAsync();

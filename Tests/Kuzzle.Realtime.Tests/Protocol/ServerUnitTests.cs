@@ -94,6 +94,23 @@ public sealed class ServerUnitTests
     }
 
     [Test]
+    public async Task RequestGate_RaisesOverloadAtTheWarningThreshold()
+    {
+        using var gate = new RequestGate(concurrentRequests: 1, bufferSize: 10, warningThreshold: 2);
+        var raised = new List<int>();
+        gate.Overloaded += raised.Add;
+        await gate.EnterAsync(CancellationToken.None);
+        var waiting = new[] { gate.EnterAsync(CancellationToken.None).AsTask(), gate.EnterAsync(CancellationToken.None).AsTask(), gate.EnterAsync(CancellationToken.None).AsTask() };
+        Assert.That(raised, Is.EqualTo(new[] { 2 }));
+        for (var i = 0; i < 4; i++)
+        {
+            gate.Exit();
+        }
+
+        await Task.WhenAll(waiting);
+    }
+
+    [Test]
     public void UserRateLimiter_CountsPerUserPerSecond()
     {
         var time = new ManualTime(DateTimeOffset.FromUnixTimeMilliseconds(1_000_000));

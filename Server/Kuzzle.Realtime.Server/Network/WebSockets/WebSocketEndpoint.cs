@@ -32,6 +32,7 @@ public sealed partial class WebSocketEndpoint
     private readonly int _maxQueuedFrames;
     private readonly long _maxQueuedBytes;
     private readonly bool _cookieAuthentication;
+    private readonly bool _compression;
     private long _nextId;
 
     /// <summary>Creates the endpoint.</summary>
@@ -52,6 +53,7 @@ public sealed partial class WebSocketEndpoint
         _maxQueuedFrames = ws.SendQueueFrames;
         _maxQueuedBytes = ws.SendQueueBytes;
         _cookieAuthentication = settings.Options.Server.Http.CookieAuthentication;
+        _compression = ws.Compression;
     }
 
     /// <summary>Handles an upgrade request to completion (the socket's whole life).</summary>
@@ -85,6 +87,7 @@ public sealed partial class WebSocketEndpoint
             {
                 SubProtocol = subProtocol,
                 KeepAliveInterval = TimeSpan.Zero, // Kuzzle sends no pings; clients ping and get pongs.
+                DangerousEnableCompression = _compression,
             });
             var id = "ws-" + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
             var origin = http.Request.Headers.Origin.Count > 0 ? http.Request.Headers.Origin.ToString() : null;
