@@ -9,7 +9,8 @@ namespace Kuzzle.Realtime.Bench.Koncorde;
 /// <summary>
 /// <c>koncorde</c> subcommand: this engine against npm koncorde 4.7.0 on Koncorde's benchmark shapes, in the
 /// same invocation. Reports matching throughput (Test calls per second on one thread, best 0.2 s window on each
-/// side), the ratio, indexation
+/// side), the ratio, the same throughput per second of process CPU time (steadier when the machine is shared:
+/// time spent waiting for a core is not counted), indexation
 /// time, memory per filter and removal time.
 /// Options: --filters N (10000) --seconds S per measurement (2) --seed N (1) --only name,name --no-node --json file
 /// </summary>
@@ -95,6 +96,8 @@ public static class KoncordeBench
         long matches = 0;
         var best = 0.0;
         var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        using var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
         clock.Restart();
         var budget = TimeSpan.FromSeconds(BenchOptions.Current.Seconds);
         while (clock.Elapsed < budget)
@@ -115,6 +118,8 @@ public static class KoncordeBench
             ops += windowOps;
         }
 
+        process.Refresh();
+        var opsPerCpuSecond = ops / (process.TotalProcessorTime - cpuBefore).TotalSeconds;
         var allocatedPerCall = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / (double)ops;
 
         clock.Restart();
@@ -125,7 +130,7 @@ public static class KoncordeBench
 
         var removalSeconds = clock.Elapsed.TotalSeconds;
         GC.KeepAlive(filters);
-        return new ShapeResult(shape.Name, indexSeconds, bytesPerFilter, best, matches / (double)ops, removalSeconds, allocatedPerCall);
+        return new ShapeResult(shape.Name, indexSeconds, bytesPerFilter, best, opsPerCpuSecond, matches / (double)ops, removalSeconds, allocatedPerCall);
     }
 
     private static long SettledMemory()
@@ -150,15 +155,17 @@ public static class KoncordeBench
         var sb = new StringBuilder();
         var node = reference is { } n ? n.GetProperty("node").GetString() : "not run";
         sb.AppendLine(CultureInfo.InvariantCulture, $"{Environment.ProcessorCount} cores, .NET {Environment.Version}, Node {node}");
-        sb.AppendLine(CultureInfo.InvariantCulture, $"{"shape",-24} {"ours match/s",14} {"koncorde/s",12} {"ratio",7} {"ours idx s",10} {"konc idx s",10} {"ours B/flt",10} {"konc B/flt",10} {"ours rm s",9} {"konc rm s",9} {"alloc B/op",10} {"hits/op",8}");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"{"shape",-24} {"ours match/s",14} {"koncorde/s",12} {"ratio",7} {"ours /cpu-s",14} {"konc /cpu-s",12} {"ratio",7} {"ours idx s",10} {"konc idx s",10} {"ours B/flt",10} {"konc B/flt",10} {"ours rm s",9} {"konc rm s",9} {"alloc B/op",10} {"hits/op",8}");
         foreach (var o in ours)
         {
             var has = theirs.TryGetValue(o.Name, out var t);
             double? theirOps = has ? t.GetProperty("opsPerSecond").GetDouble() : null;
             var ratio = theirOps is { } x && x > 0 ? (o.OpsPerSecond / x).ToString("0.0", CultureInfo.InvariantCulture) + "x" : "-";
+            double? theirCpu = has && t.TryGetProperty("opsPerCpuSecond", out var c) ? c.GetDouble() : null;
+            var cpuRatio = theirCpu is { } y && y > 0 ? (o.OpsPerCpuSecond / y).ToString("0.0", CultureInfo.InvariantCulture) + "x" : "-";
             string Num(double? v, string format) => v is { } d ? d.ToString(format, CultureInfo.InvariantCulture) : "-";
             sb.AppendLine(CultureInfo.InvariantCulture,
-                $"{o.Name,-24} {Num(o.OpsPerSecond, "N0"),14} {Num(theirOps, "N0"),12} {ratio,7} {Num(o.IndexSeconds, "0.000"),10} {Num(has ? t.GetProperty("indexSeconds").GetDouble() : null, "0.000"),10} {Num(o.BytesPerFilter, "N0"),10} {Num(has ? t.GetProperty("bytesPerFilter").GetDouble() : null, "N0"),10} {Num(o.RemovalSeconds, "0.000"),9} {Num(has ? t.GetProperty("removalSeconds").GetDouble() : null, "0.000"),9} {Num(o.AllocatedPerCall, "0"),10} {Num(o.MatchesPerCall, "0.##"),8}");
+                $"{o.Name,-24} {Num(o.OpsPerSecond, "N0"),14} {Num(theirOps, "N0"),12} {ratio,7} {Num(o.OpsPerCpuSecond, "N0"),14} {Num(theirCpu, "N0"),12} {cpuRatio,7} {Num(o.IndexSeconds, "0.000"),10} {Num(has ? t.GetProperty("indexSeconds").GetDouble() : null, "0.000"),10} {Num(o.BytesPerFilter, "N0"),10} {Num(has ? t.GetProperty("bytesPerFilter").GetDouble() : null, "N0"),10} {Num(o.RemovalSeconds, "0.000"),9} {Num(has ? t.GetProperty("removalSeconds").GetDouble() : null, "0.000"),9} {Num(o.AllocatedPerCall, "0"),10} {Num(o.MatchesPerCall, "0.##"),8}");
             if (has && Math.Abs(t.GetProperty("matchesPerCall").GetDouble() - o.MatchesPerCall) > 1e-9)
             {
                 sb.AppendLine(CultureInfo.InvariantCulture, $"  WARNING: koncorde matched {t.GetProperty("matchesPerCall").GetDouble()} filters per call, we matched {o.MatchesPerCall}");
@@ -169,7 +176,7 @@ public static class KoncordeBench
     }
 
     /// <summary>Results of one shape on this engine.</summary>
-    public sealed record ShapeResult(string Name, double IndexSeconds, double BytesPerFilter, double OpsPerSecond, double MatchesPerCall, double RemovalSeconds, double AllocatedPerCall);
+    public sealed record ShapeResult(string Name, double IndexSeconds, double BytesPerFilter, double OpsPerSecond, double OpsPerCpuSecond, double MatchesPerCall, double RemovalSeconds, double AllocatedPerCall);
 
     private sealed record BenchOptions(int Filters, double Seconds, int Seed, string[] Only, bool RunNode, string? JsonPath)
     {

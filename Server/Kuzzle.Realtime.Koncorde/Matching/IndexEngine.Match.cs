@@ -83,8 +83,8 @@ internal sealed partial class IndexEngine
                 return null;
             }
 
-            // Two conditions may complete the same filter (OR of equalities on two fields): report it once. A
-            // filter's id is one string instance, shared by its direct conditions.
+            // Two conditions may complete the same filter (OR of equalities on two fields): report it once (filter
+            // ids are unique, comparing them is enough).
             if (result is null)
             {
                 result = new string[fields.Length];
