@@ -94,10 +94,10 @@ public static class RequestParser
             switch (p.Name)
             {
                 case "controller":
-                    request.Controller = ReadOptionalString(v, "controller", ref error);
+                    request.Controller = ReadOptionalName(v, "controller", ref error);
                     break;
                 case "action":
-                    request.Action = ReadOptionalString(v, "action", ref error);
+                    request.Action = ReadOptionalName(v, "action", ref error);
                     break;
                 case "jwt":
                     request.Jwt = ReadOptionalString(v, "jwt", ref error);
@@ -169,6 +169,9 @@ public static class RequestParser
             && first.Value.TryGetDouble(out var d) && d == 1
             && !e.MoveNext();
     }
+
+    private static string? ReadOptionalName(JsonElement v, string name, ref KuzzleException? error) =>
+        v.ValueKind == JsonValueKind.String ? NameTable.Get(v) : ReadOptionalString(v, name, ref error);
 
     private static string? ReadOptionalString(JsonElement v, string name, ref KuzzleException? error)
     {

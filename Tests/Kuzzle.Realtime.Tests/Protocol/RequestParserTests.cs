@@ -149,3 +149,33 @@ public sealed class RequestParserTests
         Assert.That(ok.Kind, Is.EqualTo(FrameKind.Request));
     }
 }
+
+/// <summary>Controller and action names are interned, and escaped or unusual names still read correctly.</summary>
+[TestFixture]
+public sealed class NameInterningTests
+{
+    [Test]
+    public void SameName_InTwoFrames_IsTheSameString()
+    {
+        using var a = RequestParser.Parse("""{"controller":"server","action":"now"}"""u8.ToArray(), RequestProtocol.WebSocket).Request!;
+        using var b = RequestParser.Parse("""{"controller":"server","action":"now"}"""u8.ToArray(), RequestProtocol.WebSocket).Request!;
+        Assert.That(ReferenceEquals(a.Controller, b.Controller) && ReferenceEquals(a.Action, b.Action), Is.True);
+    }
+
+    [TestCase("""{"controller":"ser\u0076er"}""", "server")]
+    [TestCase("""{"controller":"héllo"}""", "héllo")]
+    [TestCase("""{"controller":""}""", "")]
+    public void EscapedAndNonAsciiNames_AreDecoded(string json, string expected)
+    {
+        using var r = RequestParser.Parse(System.Text.Encoding.UTF8.GetBytes(json), RequestProtocol.WebSocket).Request!;
+        Assert.That(r.Controller, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void LongNames_AreReadWithoutInterning()
+    {
+        var name = new string('x', 500);
+        using var r = RequestParser.Parse(System.Text.Encoding.UTF8.GetBytes($$"""{"controller":"{{name}}"}"""), RequestProtocol.WebSocket).Request!;
+        Assert.That(r.Controller, Is.EqualTo(name));
+    }
+}
