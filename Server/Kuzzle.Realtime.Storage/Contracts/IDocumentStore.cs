@@ -17,10 +17,14 @@ public interface IDocumentStore
     /// <summary>Reads several documents: found ones in the order of <paramref name="ids"/> (duplicates once), missing ones omitted.</summary>
     Task<IReadOnlyList<StoredDocument>> GetManyAsync(string collection, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default);
 
-    /// <summary>Creates a document at version 1.</summary>
+    /// <summary>Creates a document at version 1 (a batch of one write, so both stores share one write path).</summary>
     /// <exception cref="DocumentExistsException">The id is taken.</exception>
-    Task<StoredDocument> CreateAsync(
-        string collection, string id, string json, IReadOnlyCollection<IndexTerm>? terms = null, CancellationToken cancellationToken = default);
+    async Task<StoredDocument> CreateAsync(
+        string collection, string id, string json, IReadOnlyCollection<IndexTerm>? terms = null, CancellationToken cancellationToken = default)
+    {
+        var result = await ExecuteAsync(new WriteBatch().Create(collection, id, json, terms), cancellationToken).ConfigureAwait(false);
+        return new StoredDocument(id, json, result[0].Version);
+    }
 
     /// <summary>
     /// Replaces a document. With <paramref name="expectedVersion"/> null it creates or replaces unconditionally;
@@ -28,18 +32,26 @@ public interface IDocumentStore
     /// </summary>
     /// <exception cref="VersionConflictException">The current version differs from <paramref name="expectedVersion"/>.</exception>
     /// <exception cref="DocumentNotFoundException"><paramref name="expectedVersion"/> was given and the document does not exist.</exception>
-    Task<StoredDocument> ReplaceAsync(
+    async Task<StoredDocument> ReplaceAsync(
         string collection,
         string id,
         string json,
         long? expectedVersion = null,
         IReadOnlyCollection<IndexTerm>? terms = null,
-        CancellationToken cancellationToken = default);
+        CancellationToken cancellationToken = default)
+    {
+        var result = await ExecuteAsync(new WriteBatch().Replace(collection, id, json, expectedVersion, terms), cancellationToken).ConfigureAwait(false);
+        return new StoredDocument(id, json, result[0].Version);
+    }
 
     /// <summary>Deletes a document and its terms; false when there was nothing to delete (and no condition was given).</summary>
     /// <exception cref="VersionConflictException">The current version differs from <paramref name="expectedVersion"/>.</exception>
     /// <exception cref="DocumentNotFoundException"><paramref name="expectedVersion"/> was given and the document does not exist.</exception>
-    Task<bool> DeleteAsync(string collection, string id, long? expectedVersion = null, CancellationToken cancellationToken = default);
+    async Task<bool> DeleteAsync(string collection, string id, long? expectedVersion = null, CancellationToken cancellationToken = default)
+    {
+        var result = await ExecuteAsync(new WriteBatch().Delete(collection, id, expectedVersion), cancellationToken).ConfigureAwait(false);
+        return result[0].Version > 0;
+    }
 
     /// <summary>Counts the documents of a collection.</summary>
     Task<long> CountAsync(string collection, CancellationToken cancellationToken = default);

@@ -67,31 +67,6 @@ internal sealed class SqliteDocumentStore(SqliteDatabase database) : IDocumentSt
         return [.. wanted.Where(found.ContainsKey).Select(id => found[id])];
     }
 
-    public async Task<StoredDocument> CreateAsync(
-        string collection, string id, string json, IReadOnlyCollection<IndexTerm>? terms = null, CancellationToken cancellationToken = default)
-    {
-        var result = await ExecuteAsync(new WriteBatch().Create(collection, id, json, terms), cancellationToken);
-        return new StoredDocument(id, json, result[0].Version);
-    }
-
-    public async Task<StoredDocument> ReplaceAsync(
-        string collection,
-        string id,
-        string json,
-        long? expectedVersion = null,
-        IReadOnlyCollection<IndexTerm>? terms = null,
-        CancellationToken cancellationToken = default)
-    {
-        var result = await ExecuteAsync(new WriteBatch().Replace(collection, id, json, expectedVersion, terms), cancellationToken);
-        return new StoredDocument(id, json, result[0].Version);
-    }
-
-    public async Task<bool> DeleteAsync(string collection, string id, long? expectedVersion = null, CancellationToken cancellationToken = default)
-    {
-        var result = await ExecuteAsync(new WriteBatch().Delete(collection, id, expectedVersion), cancellationToken);
-        return result[0].Version > 0;
-    }
-
     public Task<long> CountAsync(string collection, CancellationToken cancellationToken = default)
     {
         StorageNames.ValidateCollection(collection);
