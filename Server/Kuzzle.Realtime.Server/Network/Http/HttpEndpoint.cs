@@ -401,9 +401,8 @@ public sealed class HttpEndpoint
     private async Task WriteProbeAsync(HttpContext http, int status)
     {
         var requestId = Guid.NewGuid().ToString();
-        using var input = EmptyInput(requestId);
         var frame = JsonFrameBuilder.Build(
-            (Input: input, RequestId: requestId, Node: _node.Id, Status: status),
+            (RequestId: requestId, Node: _node.Id, Status: status),
             static (w, s) => ResponseEnvelope.Write(w, null, s.RequestId, s.Node, s.Status, null, null, null, includeRoom: false));
         http.Response.StatusCode = status;
         http.Response.ContentType = "application/json";
