@@ -1,0 +1,317 @@
+using System.Buffers.Binary;
+using System.Text.Json;
+using Kuzzle.Realtime.Protocol.Errors;
+using Kuzzle.Realtime.Storage;
+
+namespace Kuzzle.Realtime.Tokens;
+
+/// <summary>
+/// Issues, checks, refreshes and revokes tokens. A session token is valid only while its signature checks <b>and</b> its session
+/// exists in the session store; an API key only while its fingerprint document exists. Revocations are broadcast on the change
+/// feed so every node drops its cached copy and the connections linked to the token.
+/// </summary>
+public sealed class TokenService : IAsyncDisposable
+{
+    /// <summary>Change-feed channel carrying the 32-byte hash of every revoked token.</summary>
+    public const string RevocationChannel = "tokens.revoked";
+
+    private readonly TokenOptions _options;
+    private readonly IStorageProvider _store;
+    private readonly TimeProvider _time;
+    private readonly JwtCodec _jwt;
+    private readonly SessionCache _cache;
+    private IAsyncDisposable? _subscription;
+
+    private TokenService(TokenOptions options, IStorageProvider store, TimeProvider time, string secret)
+    {
+        _options = options;
+        _store = store;
+        _time = time;
+        _jwt = new JwtCodec(secret, options.Algorithm, TimeSpan.FromMilliseconds(options.ClockSkew), time);
+        _cache = new SessionCache(options.SessionCacheSize, options.SessionCacheMaxAge);
+        ApiKeys = new ApiKeyStore(store.Documents, _jwt, time, options, this);
+    }
+
+    /// <summary>Raised on every node for every revoked token (session or API key), wherever it was revoked.</summary>
+    public event Action<TokenHash>? Revoked;
+
+    /// <summary>The API keys.</summary>
+    public ApiKeyStore ApiKeys { get; }
+
+    /// <summary>The options in force.</summary>
+    public TokenOptions Options => _options;
+
+    /// <summary>Sessions currently cached in process (for tests and metrics).</summary>
+    public int CachedSessions => _cache.Count;
+
+    /// <summary>Loads (or generates) the secret and listens for revocations made by other nodes.</summary>
+    public static async Task<TokenService> CreateAsync(TokenOptions options, IStorageProvider store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(store);
+        var secret = await TokenSecret.LoadOrCreateAsync(store.Documents, options.Secret, cancellationToken).ConfigureAwait(false);
+        var service = new TokenService(options, store, time, secret);
+        service._subscription = await store.ChangeFeed.SubscribeAsync(RevocationChannel, service.OnRevocationMessage, cancellationToken).ConfigureAwait(false);
+        return service;
+    }
+
+    /// <summary>
+    /// Resolves a requested lifetime against the configuration: null = the default; -1 = infinite; anything above
+    /// <see cref="TokenOptions.MaxTtl"/> (or infinite when a maximum is set) is <c>security.token.ttl_exceeded</c>.
+    /// </summary>
+    public long ResolveTtl(long? expiresInMs, long maxTtl)
+    {
+        var ttl = expiresInMs ?? _options.DefaultExpiresIn;
+        if (ttl is 0 or < -1)
+        {
+            throw KuzzleErrors.Api.Assert.InvalidArgument.Create("expiresIn", "a number of milliseconds, or a parsable timespan string");
+        }
+
+        if (maxTtl > -1 && (ttl == -1 || ttl > maxTtl))
+        {
+            throw KuzzleErrors.Security.Token.TtlExceeded.Create();
+        }
+
+        return ttl;
+    }
+
+    /// <summary>Creates a session token for a user.</summary>
+    public async ValueTask<AuthToken> CreateAsync(string kuid, long? expiresInMs, bool singleUse = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(kuid);
+        var ttl = ResolveTtl(expiresInMs, _options.MaxTtl);
+        var now = NowMs();
+        var expiresAt = ttl == -1 ? -1 : now + ttl;
+        var token = AuthToken.AuthPrefix + _jwt.Create(kuid, now, ttl == -1 ? null : expiresAt);
+        var issued = new AuthToken(kuid, token, TokenHash.Compute(token), TokenKind.Auth, expiresAt, ttl, SingleUse: singleUse);
+        await GuardAsync(_store.Sessions.AddAsync(ToSession(issued), cancellationToken)).ConfigureAwait(false);
+        return issued;
+    }
+
+    /// <summary>
+    /// Checks a token string: prefix, pinned algorithm, signature, expiry, then its session or API key. Throws
+    /// <c>security.token.invalid</c> or <c>security.token.expired</c>. A single-use token is consumed by this call.
+    /// </summary>
+    public ValueTask<AuthToken> VerifyAsync(string token, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            return ValueTask.FromException<AuthToken>(KuzzleErrors.Security.Token.Invalid.Create());
+        }
+
+        var hash = TokenHash.Compute(token);
+        var now = NowMs();
+        if (_cache.Get(hash, now) is { } cached && string.Equals(cached.Token, token, StringComparison.Ordinal))
+        {
+            return ValueTask.FromResult(cached);
+        }
+
+        return VerifyUncachedAsync(token, hash, cancellationToken);
+    }
+
+    /// <summary>
+    /// Replaces a session token with a new one (<c>auth:refreshToken</c>): the old one keeps working for the grace period only.
+    /// </summary>
+    public async ValueTask<AuthToken> RefreshAsync(AuthToken current, long? expiresInMs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        if (current.Kind == TokenKind.ApiKey)
+        {
+            throw KuzzleErrors.Security.Token.RefreshForbidden.Create("API Key");
+        }
+
+        if (current.IsInfinite)
+        {
+            throw KuzzleErrors.Security.Token.RefreshForbidden.Create("Token with infinite TTL");
+        }
+
+        var session = await GuardAsync(_store.Sessions.GetAsync(current.Hash.ToHex(), cancellationToken)).ConfigureAwait(false);
+        if (session is null || ReadSession(session).Refreshed)
+        {
+            throw KuzzleErrors.Security.Token.Invalid.Create();
+        }
+
+        var fresh = await CreateAsync(current.Kuid, expiresInMs, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var graceEnd = NowMs() + _options.GracePeriod;
+        var old = current with { Refreshed = true, ExpiresAt = current.ExpiresAt == -1 ? graceEnd : Math.Min(current.ExpiresAt, graceEnd) };
+        await GuardAsync(_store.Sessions.AddAsync(ToSession(old), cancellationToken)).ConfigureAwait(false);
+        _cache.Remove(current.Hash);
+        await PublishAsync(current.Hash, notify: false, cancellationToken).ConfigureAwait(false);
+        return fresh;
+    }
+
+    /// <summary>Revokes one session token now, on every node. API keys are revoked through <see cref="ApiKeys"/>.</summary>
+    public async ValueTask<bool> RevokeAsync(AuthToken token, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        if (token.Kind != TokenKind.Auth)
+        {
+            return false;
+        }
+
+        var removed = await GuardAsync(_store.Sessions.RemoveAsync(token.Hash.ToHex(), cancellationToken)).ConfigureAwait(false);
+        await InvalidateAsync(token.Hash, cancellationToken).ConfigureAwait(false);
+        return removed;
+    }
+
+    /// <summary>Revokes every session token of a user (API keys are kept); returns how many were revoked.</summary>
+    public async ValueTask<int> RevokeAllAsync(string kuid, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(kuid);
+        var removed = await GuardAsync(_store.Sessions.RemoveByUserAsync(kuid, cancellationToken)).ConfigureAwait(false);
+        foreach (var id in removed)
+        {
+            if (TokenHash.TryParse(id, out var hash))
+            {
+                await InvalidateAsync(hash, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return removed.Count;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_subscription is not null)
+        {
+            await _subscription.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Drops a token from every node's cache and tells every node it is revoked.</summary>
+    internal async ValueTask InvalidateAsync(TokenHash hash, CancellationToken cancellationToken)
+    {
+        _cache.Remove(hash);
+        await PublishAsync(hash, notify: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    internal static async Task<T> GuardAsync<T>(Task<T> operation)
+    {
+        try
+        {
+            return await operation.ConfigureAwait(false);
+        }
+        catch (StorageUnavailableException)
+        {
+            throw KuzzleErrors.Services.Cache.NotConnected.Create();
+        }
+    }
+
+    internal static async Task GuardAsync(Task operation)
+    {
+        try
+        {
+            await operation.ConfigureAwait(false);
+        }
+        catch (StorageUnavailableException)
+        {
+            throw KuzzleErrors.Services.Cache.NotConnected.Create();
+        }
+    }
+
+    private async ValueTask<AuthToken> VerifyUncachedAsync(string token, TokenHash hash, CancellationToken cancellationToken)
+    {
+        var kind = token.StartsWith(AuthToken.AuthPrefix, StringComparison.Ordinal) ? TokenKind.Auth
+            : token.StartsWith(AuthToken.ApiKeyPrefix, StringComparison.Ordinal) ? TokenKind.ApiKey
+            : throw KuzzleErrors.Security.Token.Invalid.Create();
+        var compact = kind == TokenKind.Auth ? token[AuthToken.AuthPrefix.Length..] : token[AuthToken.ApiKeyPrefix.Length..];
+        var claims = await _jwt.ValidateAsync(compact).ConfigureAwait(false);
+        var checkedToken = kind == TokenKind.Auth
+            ? await CheckSessionAsync(token, hash, claims, cancellationToken).ConfigureAwait(false)
+            : await ApiKeys.CheckAsync(token, hash, claims, cancellationToken).ConfigureAwait(false);
+        if (!checkedToken.SingleUse)
+        {
+            _cache.Add(checkedToken, NowMs());
+        }
+
+        return checkedToken;
+    }
+
+    private async ValueTask<AuthToken> CheckSessionAsync(string token, TokenHash hash, JwtClaims claims, CancellationToken cancellationToken)
+    {
+        var record = await GuardAsync(_store.Sessions.GetAsync(hash.ToHex(), cancellationToken)).ConfigureAwait(false);
+        if (record is null || record.UserId != claims.Kuid)
+        {
+            throw KuzzleErrors.Security.Token.Invalid.Create();
+        }
+
+        var session = ReadSession(record);
+
+        // A token without exp is only valid if the server issued it as infinite.
+        if (claims.ExpiresAt is null && session.Ttl != -1)
+        {
+            throw KuzzleErrors.Security.Token.Invalid.Create();
+        }
+
+        var expiresAt = record.ExpiresAt?.ToUnixTimeMilliseconds() ?? -1;
+        var result = new AuthToken(claims.Kuid, token, hash, TokenKind.Auth, expiresAt, session.Ttl, session.Refreshed, session.SingleUse);
+        if (session.SingleUse)
+        {
+            // Consumed by its first use; a concurrent second use finds nothing.
+            if (!await GuardAsync(_store.Sessions.RemoveAsync(record.TokenId, cancellationToken)).ConfigureAwait(false))
+            {
+                throw KuzzleErrors.Security.Token.Invalid.Create();
+            }
+        }
+
+        return result;
+    }
+
+    private static SessionDocument ReadSession(SessionRecord record)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(record.Json, TokenJsonContext.Default.SessionDocument) ?? throw KuzzleErrors.Security.Token.Invalid.Create();
+        }
+        catch (JsonException)
+        {
+            throw KuzzleErrors.Security.Token.Invalid.Create();
+        }
+    }
+
+    private static SessionRecord ToSession(AuthToken token)
+    {
+        var json = JsonSerializer.Serialize(
+            new SessionDocument { UserId = token.Kuid, ExpiresAt = token.ExpiresAt, Ttl = token.Ttl, Refreshed = token.Refreshed, SingleUse = token.SingleUse },
+            TokenJsonContext.Default.SessionDocument);
+        return new SessionRecord(
+            token.Hash.ToHex(), token.Kuid, token.ExpiresAt == -1 ? null : DateTimeOffset.FromUnixTimeMilliseconds(token.ExpiresAt), json);
+    }
+
+    // The first byte says whether listeners (connections linked to the token) must be told, or only caches dropped (refresh).
+    private Task PublishAsync(TokenHash hash, bool notify, CancellationToken cancellationToken)
+    {
+        var payload = new byte[33];
+        payload[0] = notify ? (byte)1 : (byte)0;
+        BinaryPrimitives.WriteUInt64BigEndian(payload.AsSpan(1), hash.A);
+        BinaryPrimitives.WriteUInt64BigEndian(payload.AsSpan(9), hash.B);
+        BinaryPrimitives.WriteUInt64BigEndian(payload.AsSpan(17), hash.C);
+        BinaryPrimitives.WriteUInt64BigEndian(payload.AsSpan(25), hash.D);
+        return GuardAsync(_store.ChangeFeed.PublishAsync(RevocationChannel, payload, cancellationToken));
+    }
+
+    private ValueTask OnRevocationMessage(ReadOnlyMemory<byte> payload)
+    {
+        if (payload.Length != 33)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        var span = payload.Span;
+        var hash = new TokenHash(
+            BinaryPrimitives.ReadUInt64BigEndian(span[1..]),
+            BinaryPrimitives.ReadUInt64BigEndian(span[9..]),
+            BinaryPrimitives.ReadUInt64BigEndian(span[17..]),
+            BinaryPrimitives.ReadUInt64BigEndian(span[25..]));
+        _cache.Remove(hash);
+        if (span[0] == 1)
+        {
+            Revoked?.Invoke(hash);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
