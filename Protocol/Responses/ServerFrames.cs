@@ -24,4 +24,22 @@ public static class ServerFrames
         writer.WriteString("room"u8, NotificationRoom);
         writer.WriteEndObject();
     }
+
+    /// <summary>
+    /// Our notice that a connection's token expires soon (not a Kuzzle frame): it carries the server notification room, which the
+    /// SDK only dispatches to listeners of that room, so clients that do not know it ignore it.
+    /// </summary>
+    public static void WriteTokenExpiringSoon(Utf8JsonWriter writer, string nodeId, long expiresAt)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStartObject();
+        writer.WriteNumber("status"u8, 200);
+        writer.WriteString("info"u8, "This is an automated server notification");
+        writer.WriteString("message"u8, "Authentication Token Expiring Soon");
+        writer.WriteString("type"u8, "TokenExpiringSoon");
+        writer.WriteNumber("expiresAt"u8, expiresAt);
+        writer.WriteString("node"u8, nodeId);
+        writer.WriteString("room"u8, NotificationRoom);
+        writer.WriteEndObject();
+    }
 }

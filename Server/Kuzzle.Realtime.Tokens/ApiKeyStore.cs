@@ -54,15 +54,13 @@ public sealed class ApiKeyStore
     private const int PageSize = 1000;
 
     private readonly IDocumentStore _documents;
-    private readonly JwtCodec _jwt;
     private readonly TimeProvider _time;
     private readonly TokenOptions _options;
     private readonly TokenService _tokens;
 
-    internal ApiKeyStore(IDocumentStore documents, JwtCodec jwt, TimeProvider time, TokenOptions options, TokenService tokens)
+    internal ApiKeyStore(IDocumentStore documents, TimeProvider time, TokenOptions options, TokenService tokens)
     {
         _documents = documents;
-        _jwt = jwt;
         _time = time;
         _options = options;
         _tokens = tokens;
@@ -90,7 +88,8 @@ public sealed class ApiKeyStore
 
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var expiresAt = ttl == -1 ? -1 : now + ttl;
-        var token = AuthToken.ApiKeyPrefix + _jwt.Create(kuid, now, ttl == -1 ? null : expiresAt);
+        var jwt = await _tokens.StartAsync(cancellationToken).ConfigureAwait(false);
+        var token = AuthToken.ApiKeyPrefix + jwt.Create(kuid, now, ttl == -1 ? null : expiresAt);
         var fingerprint = TokenHash.Compute(token).ToHex();
         var key = new ApiKey(string.IsNullOrEmpty(id) ? Guid.NewGuid().ToString() : id, description, expiresAt, fingerprint, ttl, kuid);
         var json = JsonSerializer.Serialize(

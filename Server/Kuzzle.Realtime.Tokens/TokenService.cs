@@ -18,18 +18,18 @@ public sealed class TokenService : IAsyncDisposable
     private readonly TokenOptions _options;
     private readonly IStorageProvider _store;
     private readonly TimeProvider _time;
-    private readonly JwtCodec _jwt;
     private readonly SessionCache _cache;
+    private readonly SemaphoreSlim _startLock = new(1, 1);
+    private JwtCodec? _jwt;
     private IAsyncDisposable? _subscription;
 
-    private TokenService(TokenOptions options, IStorageProvider store, TimeProvider time, string secret)
+    private TokenService(TokenOptions options, IStorageProvider store, TimeProvider time)
     {
         _options = options;
         _store = store;
         _time = time;
-        _jwt = new JwtCodec(secret, options.Algorithm, TimeSpan.FromMilliseconds(options.ClockSkew), time);
         _cache = new SessionCache(options.SessionCacheSize, options.SessionCacheMaxAge);
-        ApiKeys = new ApiKeyStore(store.Documents, _jwt, time, options, this);
+        ApiKeys = new ApiKeyStore(store.Documents, time, options, this);
     }
 
     /// <summary>Raised on every node for every revoked token (session or API key), wherever it was revoked.</summary>
@@ -44,14 +44,27 @@ public sealed class TokenService : IAsyncDisposable
     /// <summary>Sessions currently cached in process (for tests and metrics).</summary>
     public int CachedSessions => _cache.Count;
 
-    /// <summary>Loads (or generates) the secret and listens for revocations made by other nodes.</summary>
+    /// <summary>True once the secret is loaded and revocations from other nodes are heard.</summary>
+    public bool IsReady => Volatile.Read(ref _jwt) is not null;
+
+    /// <summary>
+    /// Loads (or generates) the secret and listens for revocations made by other nodes. A store that is down does not fail this:
+    /// the service starts on first use once the store is back, and token operations answer 503 until then.
+    /// </summary>
     public static async Task<TokenService> CreateAsync(TokenOptions options, IStorageProvider store, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(store);
-        var secret = await TokenSecret.LoadOrCreateAsync(store.Documents, options.Secret, cancellationToken).ConfigureAwait(false);
-        var service = new TokenService(options, store, time, secret);
-        service._subscription = await store.ChangeFeed.SubscribeAsync(RevocationChannel, service.OnRevocationMessage, cancellationToken).ConfigureAwait(false);
+        var service = new TokenService(options, store, time);
+        try
+        {
+            await service.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (KuzzleException)
+        {
+            // The store is unreachable: retried on first use.
+        }
+
         return service;
     }
 
@@ -82,7 +95,8 @@ public sealed class TokenService : IAsyncDisposable
         var ttl = ResolveTtl(expiresInMs, _options.MaxTtl);
         var now = NowMs();
         var expiresAt = ttl == -1 ? -1 : now + ttl;
-        var token = AuthToken.AuthPrefix + _jwt.Create(kuid, now, ttl == -1 ? null : expiresAt);
+        var jwt = await StartAsync(cancellationToken).ConfigureAwait(false);
+        var token = AuthToken.AuthPrefix + jwt.Create(kuid, now, ttl == -1 ? null : expiresAt);
         var issued = new AuthToken(kuid, token, TokenHash.Compute(token), TokenKind.Auth, expiresAt, ttl, SingleUse: singleUse);
         await GuardAsync(_store.Sessions.AddAsync(ToSession(issued), cancellationToken)).ConfigureAwait(false);
         return issued;
@@ -177,6 +191,36 @@ public sealed class TokenService : IAsyncDisposable
         {
             await _subscription.DisposeAsync().ConfigureAwait(false);
         }
+
+        _startLock.Dispose();
+    }
+
+    /// <summary>The codec, once the secret is loaded; loads it (and subscribes to revocations) on the first call that finds it missing.</summary>
+    internal async ValueTask<JwtCodec> StartAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _jwt) is { } ready)
+        {
+            return ready;
+        }
+
+        await _startLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_jwt is { } started)
+            {
+                return started;
+            }
+
+            var secret = await GuardAsync(TokenSecret.LoadOrCreateAsync(_store.Documents, _options.Secret, cancellationToken)).ConfigureAwait(false);
+            _subscription ??= await GuardAsync(_store.ChangeFeed.SubscribeAsync(RevocationChannel, OnRevocationMessage, cancellationToken)).ConfigureAwait(false);
+            var codec = new JwtCodec(secret, _options.Algorithm, TimeSpan.FromMilliseconds(_options.ClockSkew), _time);
+            Volatile.Write(ref _jwt, codec);
+            return codec;
+        }
+        finally
+        {
+            _startLock.Release();
+        }
     }
 
     /// <summary>Drops a token from every node's cache and tells every node it is revoked.</summary>
@@ -218,7 +262,8 @@ public sealed class TokenService : IAsyncDisposable
             : token.StartsWith(AuthToken.ApiKeyPrefix, StringComparison.Ordinal) ? TokenKind.ApiKey
             : throw KuzzleErrors.Security.Token.Invalid.Create();
         var compact = kind == TokenKind.Auth ? token[AuthToken.AuthPrefix.Length..] : token[AuthToken.ApiKeyPrefix.Length..];
-        var claims = await _jwt.ValidateAsync(compact).ConfigureAwait(false);
+        var jwt = await StartAsync(cancellationToken).ConfigureAwait(false);
+        var claims = await jwt.ValidateAsync(compact).ConfigureAwait(false);
         var checkedToken = kind == TokenKind.Auth
             ? await CheckSessionAsync(token, hash, claims, cancellationToken).ConfigureAwait(false)
             : await ApiKeys.CheckAsync(token, hash, claims, cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Kuzzle.Realtime.Protocol.Requests;
+using Kuzzle.Realtime.Tokens;
 
 namespace Kuzzle.Realtime.Server.Api;
 
@@ -24,15 +25,17 @@ public interface IConnectionInfo
 
 /// <summary>The authenticated identity of a request.</summary>
 /// <param name="Kuid">User id; <c>-1</c> for anonymous.</param>
-/// <param name="TokenId">Session or API key id the request authenticated with; null for anonymous.</param>
-/// <param name="ExpiresAt">Token expiry (Unix ms), or -1 for none.</param>
-public sealed record UserIdentity(string Kuid, string? TokenId, long ExpiresAt)
+/// <param name="Token">The token (session or API key) the request authenticated with; null for anonymous.</param>
+public sealed record UserIdentity(string Kuid, AuthToken? Token)
 {
     /// <summary>The anonymous user.</summary>
-    public static UserIdentity Anonymous { get; } = new("-1", null, -1);
+    public static UserIdentity Anonymous { get; } = new("-1", null);
 
     /// <summary>True for the anonymous user.</summary>
     public bool IsAnonymous => Kuid == "-1";
+
+    /// <summary>Token expiry (Unix ms), or -1 for none.</summary>
+    public long ExpiresAt => Token?.ExpiresAt ?? -1;
 }
 
 /// <summary>A raw (envelope-less) response, as <c>server:openapi</c> produces.</summary>

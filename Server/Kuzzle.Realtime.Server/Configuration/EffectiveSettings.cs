@@ -71,6 +71,12 @@ public sealed class EffectiveSettings
         RequireAtLeast(list, "Kuzzle:Server:Http:MinRequestBodyDataRate", server.Http.MinRequestBodyDataRate, 0);
         RequireAtLeast(list, "Kuzzle:Server:ShutdownGracePeriod", server.ShutdownGracePeriod, 0);
 
+        list.AddRange(options.Security.AuthToken.Validate().Select(e => "Kuzzle:" + e));
+        RequireAtLeast(list, "Kuzzle:Security:TokenExpiryNotice", options.Security.TokenExpiryNotice, 0);
+        RequireAtLeast(list, "Kuzzle:Security:LoginThrottle:MaxFailuresPerAccount", options.Security.LoginThrottle.MaxFailuresPerAccount, 0);
+        RequireAtLeast(list, "Kuzzle:Security:LoginThrottle:MaxFailuresPerAddress", options.Security.LoginThrottle.MaxFailuresPerAddress, 0);
+        RequireAtLeast(list, "Kuzzle:Security:LoginThrottle:Window", options.Security.LoginThrottle.Window, 1000);
+
         var limits = options.Limits;
         RequireAtLeast(list, "Kuzzle:Limits:ConcurrentRequests", limits.ConcurrentRequests, 1);
         RequireAtLeast(list, "Kuzzle:Limits:RequestsBufferSize", limits.RequestsBufferSize, 1);

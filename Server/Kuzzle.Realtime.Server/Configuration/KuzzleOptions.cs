@@ -14,6 +14,40 @@ public sealed class KuzzleOptions
 
     /// <summary>Statistics snapshots (<c>server:getStats</c>).</summary>
     public StatsOptions Stats { get; set; } = new();
+
+    /// <summary>Tokens, sessions and login protection.</summary>
+    public SecurityOptions Security { get; set; } = new();
+}
+
+/// <summary>Authentication settings.</summary>
+public sealed class SecurityOptions
+{
+    /// <summary>Auth tokens and API keys: algorithm, lifetimes, secret, session cache.</summary>
+    public Kuzzle.Realtime.Tokens.TokenOptions AuthToken { get; set; } = new();
+
+    /// <summary>
+    /// How long before a WebSocket connection's token expires it receives a <c>TokenExpiringSoon</c> notice (ms); 0 = never.
+    /// </summary>
+    public long TokenExpiryNotice { get; set; } = 60_000;
+
+    /// <summary>Failed logins allowed per account and per client address before logins are refused for a while.</summary>
+    public LoginThrottleOptions LoginThrottle { get; set; } = new();
+}
+
+/// <summary>
+/// Failed-login limits, counted across every connection and (with Redis) every node: unlike Kuzzle's per-connection limit, a client
+/// cannot reset them by reconnecting.
+/// </summary>
+public sealed class LoginThrottleOptions
+{
+    /// <summary>Failed logins allowed per username within the window; 0 = no limit.</summary>
+    public int MaxFailuresPerAccount { get; set; } = 10;
+
+    /// <summary>Failed logins allowed per client address within the window; 0 = no limit.</summary>
+    public int MaxFailuresPerAddress { get; set; } = 50;
+
+    /// <summary>Window over which failures are counted, and for which a tripped limit holds (ms).</summary>
+    public int Window { get; set; } = 300_000;
 }
 
 /// <summary>Listener, protocols and storage location.</summary>

@@ -11,6 +11,7 @@ using Kuzzle.Realtime.Server.Storage;
 using Kuzzle.Realtime.Koncorde;
 using Kuzzle.Realtime.Server.Realtime;
 using Kuzzle.Realtime.Server.Security.Strategies;
+using Kuzzle.Realtime.Tokens;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -98,9 +99,11 @@ public static class ServerHost
 
         var storage = await ServerStorage.OpenAsync(options.Server.Data, options.Server.Redis, CancellationToken.None);
         StrategyRegistry strategies;
+        TokenService tokens;
         try
         {
             strategies = await StrategyRegistry.CreateAsync(builder.Configuration, storage.Shared.Documents, TimeProvider.System, CancellationToken.None);
+            tokens = await TokenService.CreateAsync(options.Security.AuthToken, storage.Shared, TimeProvider.System, CancellationToken.None);
         }
         catch
         {
@@ -112,6 +115,7 @@ public static class ServerHost
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(options.Server.ShutdownGracePeriod));
         services.AddSingleton(_ => storage); // Factory-registered, so the container disposes it when the app is disposed.
         services.AddSingleton(_ => strategies);
+        services.AddSingleton(_ => tokens);
         services.AddSingleton(settings);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new NodeIdentity(options.Server.NodeId));
@@ -132,7 +136,11 @@ public static class ServerHost
         services.AddHostedService(sp => sp.GetRequiredService<StatsRecorder>());
         services.AddSingleton<ConnectionRegistry>();
         services.AddHostedService(sp => sp.GetRequiredService<ConnectionRegistry>());
-        services.AddSingleton<IAuthenticator, NoSessionAuthenticator>();
+        services.AddSingleton<TokenLinks>();
+        services.AddHostedService(sp => sp.GetRequiredService<TokenLinks>());
+        services.AddSingleton<IAuthenticator, TokenAuthenticator>();
+        services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<IUserDirectory, StoredUserDirectory>();
         services.AddSingleton<IRightsPolicy, BootstrapRightsPolicy>();
         services.AddSingleton<IAdminDirectory, StoredAdminDirectory>();
         services.AddSingleton(sp => new KoncordeEngine(new KoncordeOptions { MaxConditions = options.Limits.SubscriptionConditionsCount }));

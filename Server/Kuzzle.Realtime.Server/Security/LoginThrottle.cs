@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using Kuzzle.Realtime.Protocol.Errors;
+using Kuzzle.Realtime.Server.Api;
+using Kuzzle.Realtime.Server.Configuration;
+using Kuzzle.Realtime.Server.Network.WebSockets;
+using Kuzzle.Realtime.Server.Storage;
+using Kuzzle.Realtime.Storage;
+
+namespace Kuzzle.Realtime.Server.Security;
+
+/// <summary>
+/// Login abuse limits: Kuzzle's <c>limits.loginsPerSecond</c> per connection, plus failed logins counted per account and per client
+/// address in the shared counter store (so every connection and, with Redis, every node adds to the same count). A tripped limit
+/// answers 429 <c>api.process.too_many_logins_requests</c> before any password is checked.
+/// </summary>
+public sealed class LoginThrottle
+{
+    private readonly ConcurrentDictionary<string, Window> _perConnection = new(StringComparer.Ordinal);
+    private readonly ICounterStore _counters;
+    private readonly LoginThrottleOptions _options;
+    private readonly int _loginsPerSecond;
+    private readonly TimeSpan _window;
+
+    /// <summary>Creates the throttle over the shared counters.</summary>
+    public LoginThrottle(ServerStorage storage, EffectiveSettings settings, ConnectionRegistry connections)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(connections);
+        _counters = storage.Shared.Counters;
+        _options = settings.Options.Security.LoginThrottle;
+        _loginsPerSecond = settings.Options.Limits.LoginsPerSecond;
+        _window = TimeSpan.FromMilliseconds(_options.Window);
+        connections.Disconnected += c => _perConnection.TryRemove(c.Id, out _);
+    }
+
+    /// <summary>Refuses the attempt when this connection, this account or this address is over its limit.</summary>
+    public async ValueTask CheckAsync(IConnectionInfo connection, string? account, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+
+        // Every HTTP request is its own connection (as in Kuzzle): the per-connection limit only binds persistent sockets.
+        if (connection.Protocol == "websocket" && !TryCountConnectionLogin(connection.Id))
+        {
+            throw KuzzleErrors.Api.Process.TooManyLoginsRequests.Create();
+        }
+
+        if (_options.MaxFailuresPerAddress > 0
+            && await ReadAsync(AddressKey(connection.RemoteAddress), cancellationToken) >= _options.MaxFailuresPerAddress)
+        {
+            throw KuzzleErrors.Api.Process.TooManyLoginsRequests.Create();
+        }
+
+        if (account is not null && _options.MaxFailuresPerAccount > 0
+            && await ReadAsync(AccountKey(account), cancellationToken) >= _options.MaxFailuresPerAccount)
+        {
+            throw KuzzleErrors.Api.Process.TooManyLoginsRequests.Create();
+        }
+    }
+
+    /// <summary>Counts a failed attempt against the address and the account.</summary>
+    public async ValueTask RecordFailureAsync(IConnectionInfo connection, string? account, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await Guard(_counters.IncrementAsync(AddressKey(connection.RemoteAddress), _window, cancellationToken));
+        if (account is not null)
+        {
+            await Guard(_counters.IncrementAsync(AccountKey(account), _window, cancellationToken));
+        }
+    }
+
+    /// <summary>A successful login clears the account's failures (not the address's: one good password must not unlock guessing).</summary>
+    public async ValueTask RecordSuccessAsync(string? account, CancellationToken cancellationToken)
+    {
+        if (account is not null)
+        {
+            await Guard(_counters.ResetAsync(AccountKey(account), cancellationToken));
+        }
+    }
+
+    private static string AddressKey(string address) => "login-failures/address/" + address;
+
+    private static string AccountKey(string account) => "login-failures/account/" + account;
+
+    private async ValueTask<long> ReadAsync(string key, CancellationToken cancellationToken) =>
+        await Guard(_counters.GetAsync(key, cancellationToken));
+
+    private static async Task<T> Guard<T>(Task<T> operation)
+    {
+        try
+        {
+            return await operation;
+        }
+        catch (StorageUnavailableException)
+        {
+            // Fail closed: without the counters, a password-guessing limit cannot be enforced.
+            throw KuzzleErrors.Services.Cache.NotConnected.Create();
+        }
+    }
+
+    private static async Task Guard(Task operation)
+    {
+        try
+        {
+            await operation;
+        }
+        catch (StorageUnavailableException)
+        {
+            throw KuzzleErrors.Services.Cache.NotConnected.Create();
+        }
+    }
+
+    private bool TryCountConnectionLogin(string connectionId)
+    {
+        var second = Environment.TickCount64 / 1000;
+        while (true)
+        {
+            var current = _perConnection.GetOrAdd(connectionId, static (_, s) => new Window(s, 0), second);
+            var next = current.Second == second ? current with { Count = current.Count + 1 } : new Window(second, 1);
+            if (next.Count > _loginsPerSecond)
+            {
+                return false;
+            }
+
+            if (_perConnection.TryUpdate(connectionId, next, current))
+            {
+                return true;
+            }
+        }
+    }
+
+    private sealed record Window(long Second, int Count);
+}
