@@ -278,6 +278,12 @@ public sealed class TokenService : IAsyncDisposable
     private async ValueTask<AuthToken> CheckSessionAsync(string token, TokenHash hash, JwtClaims claims, CancellationToken cancellationToken)
     {
         var record = await GuardAsync(_store.Sessions.GetAsync(hash.ToHex(), cancellationToken)).ConfigureAwait(false);
+        if (record is null && claims.ExpiresAt is { } exp && exp <= NowMs())
+        {
+            // Expired within the clock skew: the session is already gone, but the client deserves "expired", not "invalid".
+            throw KuzzleErrors.Security.Token.Expired.Create();
+        }
+
         if (record is null || record.UserId != claims.Kuid)
         {
             throw KuzzleErrors.Security.Token.Invalid.Create();
