@@ -20,6 +20,7 @@ public static class Program
           fanout        --subscribers 10000 --messages 50 [--ramp 200] [--server-dll PATH]
           pipeline      per-request time and allocations of parse → funnel → envelope [--iterations N]
           hashing       password hashing rate [--hashes N] [--threads 1,2] [--only sodium|managed]
+          auth          login rate vs raw argon2id rate, heap across logins, token-check cost [--logins N] [--checks N]
         """;
 
     public static async Task<int> Main(string[] args)
@@ -41,6 +42,11 @@ public static class Program
         if (command == "pipeline")
         {
             return await Pipeline.PipelineBench.RunAsync(rest);
+        }
+
+        if (command == "auth")
+        {
+            return await Auth.AuthBench.RunAsync(rest);
         }
 
         if (command == "hashing")

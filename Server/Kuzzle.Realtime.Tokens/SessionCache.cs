@@ -3,20 +3,21 @@ using System.Collections.Concurrent;
 namespace Kuzzle.Realtime.Tokens;
 
 /// <summary>
-/// Checked tokens kept in process, so an authenticated request costs a hash and a lookup instead of a signature check and a
-/// store read. Bounded: when full it is emptied (entries are cheap to rebuild, and a bound matters more than a perfect policy).
+/// Checked tokens kept in process, so an authenticated request costs one dictionary lookup by token string (no SHA-256, no
+/// signature check, no store read). Revocations name tokens by hash, hence the second index. Bounded: when full it is emptied
+/// (entries are cheap to rebuild, and a bound matters more than a perfect eviction policy).
 /// </summary>
 internal sealed class SessionCache(int capacity, long maxAgeMs)
 {
-    private readonly ConcurrentDictionary<TokenHash, Entry> _entries = new();
-    private int _count;
+    private readonly ConcurrentDictionary<string, Entry> _byToken = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<TokenHash, string> _byHash = new();
 
-    public int Count => Volatile.Read(ref _count);
+    public int Count => _byHash.Count;
 
     /// <summary>The cached token, when it was checked less than the maximum age ago and has not expired.</summary>
-    public AuthToken? Get(TokenHash hash, long nowMs)
+    public AuthToken? Get(string token, long nowMs)
     {
-        if (!_entries.TryGetValue(hash, out var entry))
+        if (!_byToken.TryGetValue(token, out var entry))
         {
             return null;
         }
@@ -26,7 +27,7 @@ internal sealed class SessionCache(int capacity, long maxAgeMs)
             return entry.Token;
         }
 
-        Remove(hash);
+        Remove(entry.Token.Hash);
         return null;
     }
 
@@ -43,34 +44,29 @@ internal sealed class SessionCache(int capacity, long maxAgeMs)
             validUntil = token.ExpiresAt;
         }
 
-        if (Volatile.Read(ref _count) >= capacity)
+        if (_byHash.Count >= capacity)
         {
             Clear();
         }
 
-        if (_entries.TryAdd(token.Hash, new Entry(token, validUntil)))
-        {
-            Interlocked.Increment(ref _count);
-        }
-        else
-        {
-            _entries[token.Hash] = new Entry(token, validUntil);
-        }
+        // Hash first: a concurrent Remove that sees the hash also finds the token entry, so a revoked token cannot stay behind.
+        _byHash[token.Hash] = token.Token;
+        _byToken[token.Token] = new Entry(token, validUntil);
     }
 
     public void Remove(TokenHash hash)
     {
-        if (_entries.TryRemove(hash, out _))
+        if (_byHash.TryRemove(hash, out var token))
         {
-            Interlocked.Decrement(ref _count);
+            _byToken.TryRemove(token, out _);
         }
     }
 
     public void Clear()
     {
-        foreach (var key in _entries.Keys)
+        foreach (var hash in _byHash.Keys)
         {
-            Remove(key);
+            Remove(hash);
         }
     }
 

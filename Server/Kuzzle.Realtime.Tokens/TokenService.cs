@@ -113,14 +113,12 @@ public sealed class TokenService : IAsyncDisposable
             return ValueTask.FromException<AuthToken>(KuzzleErrors.Security.Token.Invalid.Create());
         }
 
-        var hash = TokenHash.Compute(token);
-        var now = NowMs();
-        if (_cache.Get(hash, now) is { } cached && string.Equals(cached.Token, token, StringComparison.Ordinal))
+        if (_cache.Get(token, NowMs()) is { } cached)
         {
             return ValueTask.FromResult(cached);
         }
 
-        return VerifyUncachedAsync(token, hash, cancellationToken);
+        return VerifyUncachedAsync(token, TokenHash.Compute(token), cancellationToken);
     }
 
     /// <summary>
