@@ -32,7 +32,10 @@ public sealed class TokenService : IAsyncDisposable
         ApiKeys = new ApiKeyStore(store.Documents, time, options, this);
     }
 
-    /// <summary>Raised on every node for every revoked token (session or API key), wherever it was revoked.</summary>
+    /// <summary>
+    /// Raised on every node for every revoked token (session or API key), wherever it was revoked; on the revoking node possibly
+    /// twice (at once, then from the change feed).
+    /// </summary>
     public event Action<TokenHash>? Revoked;
 
     /// <summary>The API keys.</summary>
@@ -224,7 +227,10 @@ public sealed class TokenService : IAsyncDisposable
     /// <summary>Drops a token from every node's cache and tells every node it is revoked.</summary>
     internal async ValueTask InvalidateAsync(TokenHash hash, CancellationToken cancellationToken)
     {
+        // Told here at once (so this node's connections lose the token before the revoking request returns), and again by the
+        // change feed on every node including this one: listeners must be idempotent.
         _cache.Remove(hash);
+        Revoked?.Invoke(hash);
         await PublishAsync(hash, notify: true, cancellationToken).ConfigureAwait(false);
     }
 
