@@ -133,7 +133,11 @@ public static class ServerHost
         services.AddSingleton<ConnectionRegistry>();
         services.AddHostedService(sp => sp.GetRequiredService<ConnectionRegistry>());
         services.AddSingleton<IAuthenticator, NoSessionAuthenticator>();
-        services.AddSingleton<IRightsPolicy, BootstrapRightsPolicy>();
+        services.AddSingleton(sp => new Kuzzle.Realtime.Security.Store.SecurityStore(storage.Shared, TimeProvider.System));
+        services.AddHostedService<SecurityStoreLifetime>();
+        services.AddSingleton(sp => sp.GetRequiredService<Kuzzle.Realtime.Security.Store.SecurityStore>().Rights);
+        services.AddSingleton<UserLifecycle>();
+        services.AddSingleton<IRightsPolicy, StoredRightsPolicy>();
         services.AddSingleton<IAdminDirectory, StoredAdminDirectory>();
         services.AddSingleton(sp => new KoncordeEngine(new KoncordeOptions { MaxConditions = options.Limits.SubscriptionConditionsCount }));
         services.AddSingleton<Notifier>();
@@ -143,6 +147,7 @@ public static class ServerHost
         services.AddSingleton<IApiController, AuthController>();
         services.AddSingleton<IApiController, RealtimeController>();
         services.AddSingleton<IApiController, ServerController>();
+        services.AddSingleton<IApiController, SecurityController>();
         services.AddSingleton(sp =>
         {
             var table = new ControllerTableBuilder();
