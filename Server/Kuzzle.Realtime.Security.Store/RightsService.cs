@@ -25,6 +25,7 @@ public sealed class RightsService : IAsyncDisposable
     private readonly RightsCache _cache = new();
     private readonly ConcurrentDictionary<string, CachedUser> _byUser = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
     private readonly Func<string, CancellationToken, ValueTask<Profile?>> _loadProfile;
     private readonly Func<string, CancellationToken, ValueTask<Role?>> _loadRole;
     private long _userGeneration;
@@ -105,6 +106,11 @@ public sealed class RightsService : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return; // Disposed by its owner and by the container: once is enough.
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_pollLoop is not null)
         {

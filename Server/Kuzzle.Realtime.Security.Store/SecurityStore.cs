@@ -11,6 +11,7 @@ public sealed class SecurityStore : IAsyncDisposable
     private static readonly TimeSpan SeedRetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
     private Task? _seeding;
 
     public SecurityStore(
@@ -70,6 +71,11 @@ public sealed class SecurityStore : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return; // Disposed by its owner and by the container: once is enough.
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_seeding is not null)
         {
