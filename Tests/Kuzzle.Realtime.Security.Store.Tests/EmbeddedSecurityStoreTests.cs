@@ -14,4 +14,30 @@ public sealed class EmbeddedSecurityStoreTests : SecurityStoreContract
 
     protected override async Task<Kuzzle.Realtime.Storage.IStorageProvider> CreateProviderAsync() =>
         await Kuzzle.Realtime.Storage.EmbeddedStorage.OpenAsync(Path.Combine(_directory, Guid.NewGuid().ToString("N")), cancellationToken: Ct);
+
+    [Test]
+    public async Task A_cached_rights_check_allocates_nothing()
+    {
+        var request = new RightsRequest("server", "now");
+        var warm = await Store.Rights.GetUserRightsAsync("-1", Ct);
+        Assert.That(warm.IsAllowed(request), Is.True);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        var allowed = 0;
+        for (var i = 0; i < 100_000; i++)
+        {
+            var pending = Store.Rights.GetUserRightsAsync("-1", Ct);
+            if (pending.IsCompletedSuccessfully && pending.Result.IsAllowed(request))
+            {
+                allowed++;
+            }
+        }
+
+        stopwatch.Stop();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        TestContext.Out.WriteLine($"100000 cached rights checks: {stopwatch.Elapsed.TotalMilliseconds:F1} ms, {allocated} bytes allocated");
+        Assert.That(allowed, Is.EqualTo(100_000));
+        Assert.That(allocated, Is.Zero);
+    }
 }
