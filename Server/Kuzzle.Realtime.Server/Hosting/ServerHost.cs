@@ -141,7 +141,11 @@ public static class ServerHost
         services.AddSingleton<IAuthenticator, TokenAuthenticator>();
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<IUserDirectory, StoredUserDirectory>();
-        services.AddSingleton<IRightsPolicy, BootstrapRightsPolicy>();
+        services.AddSingleton(sp => new Kuzzle.Realtime.Security.Store.SecurityStore(storage.Shared, TimeProvider.System));
+        services.AddHostedService<SecurityStoreLifetime>();
+        services.AddSingleton(sp => sp.GetRequiredService<Kuzzle.Realtime.Security.Store.SecurityStore>().Rights);
+        services.AddSingleton<UserLifecycle>();
+        services.AddSingleton<IRightsPolicy, StoredRightsPolicy>();
         services.AddSingleton<IAdminDirectory, StoredAdminDirectory>();
         services.AddSingleton(sp => new KoncordeEngine(new KoncordeOptions { MaxConditions = options.Limits.SubscriptionConditionsCount }));
         services.AddSingleton<Notifier>();
@@ -151,6 +155,7 @@ public static class ServerHost
         services.AddSingleton<IApiController, AuthController>();
         services.AddSingleton<IApiController, RealtimeController>();
         services.AddSingleton<IApiController, ServerController>();
+        services.AddSingleton<IApiController, SecurityController>();
         services.AddSingleton(sp =>
         {
             var table = new ControllerTableBuilder();

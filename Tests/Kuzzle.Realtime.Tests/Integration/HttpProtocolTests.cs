@@ -62,11 +62,12 @@ public sealed class HttpProtocolTests : ServerFixture
     }
 
     [Test]
-    public async Task KnownRouteOfAControllerNotServedYet_IsControllerNotFound()
+    public async Task RouteParameters_ReachTheAction()
     {
         using var response = await Http.GetAsync("/users/someone");
         var body = await JsonAsync(response);
-        Assert.That(body.GetProperty("error").GetProperty("id").GetString(), Is.EqualTo("api.process.controller_not_found"));
+        Assert.That(body.GetProperty("error").GetProperty("id").GetString(), Is.EqualTo("security.user.not_found"));
+        Assert.That(body.GetProperty("error").GetProperty("props")[0].GetString(), Is.EqualTo("someone"));
         Assert.That(body.GetProperty("controller").GetString(), Is.EqualTo("security"));
     }
 

@@ -46,8 +46,12 @@ public sealed class RedisModeTests
         await redis.DisposeAsync();
         await using var server = await TestServer.StartAsync("--redis", connection);
         using var http = server.CreateHttpClient();
+        using var probe = await http.GetAsync("/_healthcheck");
+        Assert.That((int)probe.StatusCode, Is.EqualTo(200));
+
+        // Rights live in Redis: until it answers, API requests fail closed instead of being allowed.
         using var response = await http.GetAsync("/_now");
-        Assert.That((int)response.StatusCode, Is.EqualTo(200));
+        Assert.That((int)response.StatusCode, Is.EqualTo(503));
 
         // The local strategy, whose credentials live in Redis, is listed at once and becomes usable when Redis is back.
         var registry = server.Services.GetRequiredService<Kuzzle.Realtime.Server.Security.Strategies.StrategyRegistry>();
@@ -56,5 +60,19 @@ public sealed class RedisModeTests
         await using var back = await RedisServer.StartAsync(redis.Port);
         await WebSocketLimitsTests.WaitUntilAsync(() => registry.TryGet("local", out _), 15_000);
         Assert.That(registry.TryGet("local", out _), Is.True);
+
+        // The built-in roles are seeded once Redis answers, and requests are served again.
+        var served = false;
+        for (var i = 0; i < 100 && !served; i++)
+        {
+            using var again = await http.GetAsync("/_now");
+            served = (int)again.StatusCode == 200;
+            if (!served)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        Assert.That(served, Is.True);
     }
 }
