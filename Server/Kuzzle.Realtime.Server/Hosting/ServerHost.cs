@@ -140,11 +140,11 @@ public static class ServerHost
         services.AddHostedService(sp => sp.GetRequiredService<TokenLinks>());
         services.AddSingleton<IAuthenticator, TokenAuthenticator>();
         services.AddSingleton<LoginThrottle>();
-        services.AddSingleton<IUserDirectory, StoredUserDirectory>();
         services.AddSingleton(sp => new Kuzzle.Realtime.Security.Store.SecurityStore(storage.Shared, TimeProvider.System));
         services.AddHostedService<SecurityStoreLifetime>();
         services.AddSingleton(sp => sp.GetRequiredService<Kuzzle.Realtime.Security.Store.SecurityStore>().Rights);
         services.AddSingleton<UserLifecycle>();
+        services.AddHostedService<UserTokenCleanup>();
         services.AddSingleton<IRightsPolicy, StoredRightsPolicy>();
         services.AddSingleton<IAdminDirectory, StoredAdminDirectory>();
         services.AddSingleton(sp => new KoncordeEngine(new KoncordeOptions { MaxConditions = options.Limits.SubscriptionConditionsCount }));
@@ -156,6 +156,7 @@ public static class ServerHost
         services.AddSingleton<IApiController, RealtimeController>();
         services.AddSingleton<IApiController, ServerController>();
         services.AddSingleton<IApiController, SecurityController>();
+        services.AddSingleton<IApiController, SecurityTokenActions>();
         services.AddSingleton(sp =>
         {
             var table = new ControllerTableBuilder();

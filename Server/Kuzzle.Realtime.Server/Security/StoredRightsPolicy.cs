@@ -16,6 +16,13 @@ public sealed class StoredRightsPolicy(RightsService rights) : IRightsPolicy
     {
         ArgumentNullException.ThrowIfNull(context);
         var input = context.Input;
+
+        // Everyone starts anonymous: logging in must stay possible whatever the roles say (auth.md §3).
+        if (input.Controller == "auth" && input.Action == "login")
+        {
+            return true;
+        }
+
         var userRights = await rights.GetUserRightsAsync(context.User.Kuid, cancellationToken);
         var request = new RightsRequest(input.Controller!, input.Action!, StringArg(input, "index"), StringArg(input, "collection"), Targets(input));
         return userRights.IsAllowed(request);
@@ -42,6 +49,25 @@ public sealed class StoredRightsPolicy(RightsService rights) : IRightsPolicy
         input.TryGetArg(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     /// <summary>The <c>targets</c> argument of multi-target actions: <c>[{index, collections:[…]}]</c>.</summary>
+    /// <summary>
+    /// The request a <c>checkRights</c> body describes (<c>controller</c>, <c>action</c>, optional <c>index</c>, <c>collection</c>,
+    /// <c>targets</c>); non-string controller/action ⇒ <c>api.assert.missing_argument</c> <c>body.controller</c>/<c>body.action</c>.
+    /// </summary>
+    public static RightsRequest FromPayload(JsonElement body)
+    {
+        string Field(string name) =>
+            body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
+                ? v.GetString()!
+                : throw Kuzzle.Realtime.Protocol.Errors.KuzzleErrors.Api.Assert.MissingArgument.Create("body." + name);
+        string? Optional(string name) => body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        return new RightsRequest(
+            Field("controller"),
+            Field("action"),
+            Optional("index"),
+            Optional("collection"),
+            body.TryGetProperty("targets", out var targets) ? ParseTargets(targets) : null);
+    }
+
     internal static IReadOnlyList<RightsTarget>? Targets(Kuzzle.Realtime.Protocol.Requests.RequestInput input) =>
         input.TryGetArg("targets", out var value) ? ParseTargets(value) : null;
 

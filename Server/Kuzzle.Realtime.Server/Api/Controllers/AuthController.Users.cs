@@ -1,28 +1,39 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
-using Kuzzle.Realtime.Protocol.Responses;
 using Kuzzle.Realtime.Protocol.Errors;
+using Kuzzle.Realtime.Protocol.Responses;
+using Kuzzle.Realtime.Security;
+using Kuzzle.Realtime.Security.Store;
+using Kuzzle.Realtime.Security.Store.Search;
+using Kuzzle.Realtime.Server.Security;
+using Kuzzle.Realtime.Server.Security.Strategies;
+using Kuzzle.Realtime.Storage;
+using Kuzzle.Realtime.Strategies;
 
 namespace Kuzzle.Realtime.Server.Api.Controllers;
 
-/// <summary>The auth actions about the caller's own user: who am I, what may I do, update myself.</summary>
+/// <summary>The auth actions about the caller's own user: who am I, what may I do, update myself, search my API keys.</summary>
 public sealed partial class AuthController
 {
     private void RegisterUserActions(ControllerTableBuilder table) =>
-        table.Add(Name, "getCurrentUser", GetCurrentUserAsync);
+        table.Add(Name, "getCurrentUser", GetCurrentUserAsync)
+            .Add(Name, "getMyRights", GetMyRightsAsync)
+            .Add(Name, "checkRights", CheckRightsAsync)
+            .Add(Name, "updateSelf", UpdateSelfAsync)
+            .Add(Name, "searchApiKeys", SearchApiKeysAsync);
 
     private async ValueTask<ApiResult?> GetCurrentUserAsync(RequestContext context, CancellationToken cancellationToken)
     {
         var kuid = context.User.Kuid;
-        var user = await users.GetAsync(kuid, cancellationToken)
-            ?? throw KuzzleErrors.Security.User.NotFound.Create(kuid);
+        var user = (await Guard(security.Users.GetAsync(kuid, cancellationToken))).ToJson();
         var names = new JsonArray();
         if (!context.User.IsAnonymous)
         {
-            var call = Kuzzle.Realtime.Strategies.StrategyCallContext.For("auth", kuid);
+            var call = StrategyCallContext.For("auth", kuid);
             foreach (var name in strategies.Names)
             {
                 if (strategies.TryGet(name, out var strategy)
-                    && await Security.Strategies.StrategyCalls.RunAsync(() => strategy.ExistsAsync(call, kuid, cancellationToken)))
+                    && await StrategyCalls.RunAsync(() => strategy.ExistsAsync(call, kuid, cancellationToken)))
                 {
                     names.Add(name);
                 }
@@ -31,5 +42,53 @@ public sealed partial class AuthController
 
         user["strategies"] = names;
         return ApiResult.From(user);
+    }
+
+    private async ValueTask<ApiResult?> GetMyRightsAsync(RequestContext context, CancellationToken cancellationToken)
+    {
+        var rights = await Guard(security.Rights.GetUserRightsAsync(context.User.Kuid, cancellationToken).AsTask());
+        return new RightsListing(rights.ListRights());
+    }
+
+    private async ValueTask<ApiResult?> CheckRightsAsync(RequestContext context, CancellationToken cancellationToken)
+    {
+        var request = StoredRightsPolicy.FromPayload(context.Input.GetBodyObject());
+        var rights = await Guard(security.Rights.GetUserRightsAsync(context.User.Kuid, cancellationToken).AsTask());
+        return ApiResult.From(new JsonObject { ["allowed"] = rights.IsAllowed(request) });
+    }
+
+    private async ValueTask<ApiResult?> UpdateSelfAsync(RequestContext context, CancellationToken cancellationToken)
+    {
+        var user = RequireAuthenticated(context, "updateSelf");
+        if (!context.Input.HasBody)
+        {
+            throw KuzzleErrors.Api.Assert.BodyRequired.Create();
+        }
+
+        var updated = await Guard(security.Users.UpdateSelfAsync(user.Kuid, context.Input.GetBodyObject(), cancellationToken));
+        return ApiResult.From(updated.ToJson());
+    }
+
+    private async ValueTask<ApiResult?> SearchApiKeysAsync(RequestContext context, CancellationToken cancellationToken)
+    {
+        var user = RequireAuthenticated(context, "searchApiKeys");
+        return await ApiKeySearch.RunAsync(tokens.ApiKeys, user.Kuid, context.Input, cancellationToken);
+    }
+
+    private static async Task<T> Guard<T>(Task<T> operation)
+    {
+        try
+        {
+            return await operation;
+        }
+        catch (StorageUnavailableException e)
+        {
+            throw SecurityErrors.Unavailable(e);
+        }
+    }
+
+    private sealed class RightsListing(IReadOnlyList<RightsItem> items) : ApiResult
+    {
+        public override void WriteTo(Utf8JsonWriter writer) => RightsItem.WriteListing(writer, items);
     }
 }

@@ -22,7 +22,7 @@ public sealed partial class AuthController(
     TokenService tokens,
     TokenLinks links,
     LoginThrottle throttle,
-    IUserDirectory users,
+    Kuzzle.Realtime.Security.Store.SecurityStore security,
     EffectiveSettings settings) : IApiController
 {
     private readonly bool _cookieMode = settings.Options.Server.Http.CookieAuthentication;
@@ -88,7 +88,7 @@ public sealed partial class AuthController(
                 [verdict.Message]);
         }
 
-        if (!await users.ExistsAsync(kuid, cancellationToken))
+        if (!await security.Users.ExistsAsync(kuid, cancellationToken))
         {
             throw KuzzleErrors.Plugin.Strategy.UnknownKuid.Create(strategy.Name);
         }

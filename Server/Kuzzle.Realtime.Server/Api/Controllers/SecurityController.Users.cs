@@ -213,16 +213,7 @@ public sealed partial class SecurityController
     private async Task<ApiResult?> CheckRightsAsync(RequestContext context, CancellationToken cancellationToken)
     {
         var kuid = context.Input.GetString("userId");
-        var body = context.Input.GetBodyObject();
-        string Field(string name) =>
-            body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : throw KuzzleErrors.Api.Assert.MissingArgument.Create("body." + name);
-        string? Optional(string name) => body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-        var request = new RightsRequest(
-            Field("controller"),
-            Field("action"),
-            Optional("index"),
-            Optional("collection"),
-            body.TryGetProperty("targets", out var targets) ? StoredRightsPolicy.ParseTargets(targets) : null);
+        var request = StoredRightsPolicy.FromPayload(context.Input.GetBodyObject());
         _ = await store.Users.GetAsync(kuid, cancellationToken);
         var rights = await store.Rights.GetUserRightsAsync(BuiltInSecurity.IsAnonymousUserId(kuid) ? BuiltInSecurity.AnonymousKuid : kuid, cancellationToken);
         return Result(new JsonObject { ["allowed"] = rights.IsAllowed(request) });
