@@ -143,6 +143,7 @@ public static class ServerHost
         services.AddSingleton(sp => new Kuzzle.Realtime.Security.Store.SecurityStore(storage.Shared, TimeProvider.System));
         services.AddHostedService<SecurityStoreLifetime>();
         services.AddSingleton(sp => sp.GetRequiredService<Kuzzle.Realtime.Security.Store.SecurityStore>().Rights);
+        services.AddSingleton(sp => sp.GetRequiredService<Kuzzle.Realtime.Security.Store.SecurityStore>().Users);
         services.AddSingleton<UserLifecycle>();
         services.AddHostedService<UserTokenCleanup>();
         services.AddSingleton<IRightsPolicy, StoredRightsPolicy>();
