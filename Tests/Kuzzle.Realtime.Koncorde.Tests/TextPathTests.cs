@@ -81,6 +81,34 @@ public sealed class TextPathTests
         }));
     }
 
+    [Test]
+    public void The_reader_finds_string_ends_at_every_offset()
+    {
+        // Strings are searched eight bytes at a time, then by vector: put the escape and the end everywhere.
+        for (var length = 0; length <= 80; length++)
+        {
+            for (var at = -1; at < length; at++)
+            {
+                var content = new string('x', length);
+                if (at >= 0)
+                {
+                    content = content[..at] + "\\\"" + content[at..];
+                }
+
+                var json = Encoding.UTF8.GetBytes("{\"" + content + "\":\"" + content + "\",\"z\":1}");
+                var reader = new RawObjectReader(json);
+                Assert.That(reader.TryReadProperty(out var name, out var escaped, out var value), Is.True);
+                Assert.That(Encoding.UTF8.GetString(name), Is.EqualTo(content));
+                Assert.That(escaped, Is.EqualTo(at >= 0));
+                Assert.That(Encoding.UTF8.GetString(value), Is.EqualTo("\"" + content + "\""));
+                Assert.That(reader.TryReadProperty(out name, out _, out value), Is.True);
+                Assert.That(Encoding.UTF8.GetString(value), Is.EqualTo("1"));
+                Assert.That(reader.TryReadProperty(out _, out _, out _), Is.False);
+                Assert.That(reader.Malformed, Is.False);
+            }
+        }
+    }
+
     [TestCase("""{"a":1""")]
     [TestCase("""{"a" 1}""")]
     [TestCase("""{"a":"1}""")]

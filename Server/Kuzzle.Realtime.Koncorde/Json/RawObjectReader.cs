@@ -1,4 +1,7 @@
 using System.Buffers;
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Kuzzle.Realtime.Koncorde.Json;
 
@@ -95,6 +98,7 @@ internal ref struct RawObjectReader
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int SkipWhitespace(ReadOnlySpan<byte> json, int i)
     {
         while (i < json.Length && json[i] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
@@ -112,13 +116,12 @@ internal ref struct RawObjectReader
         var i = start + 1;
         while (true)
         {
-            var k = i < json.Length ? json[i..].IndexOfAny((byte)'"', (byte)'\\') : -1;
-            if (k < 0)
+            i = FindQuoteOrBackslash(json, i);
+            if (i < 0)
             {
                 return -1;
             }
 
-            i += k;
             if (json[i] == (byte)'"')
             {
                 return i + 1;
@@ -128,6 +131,39 @@ internal ref struct RawObjectReader
             escaped = true;
             i += 2;
         }
+    }
+
+    /// <summary>Index of the first quote or backslash at or after <paramref name="from"/>, or -1.</summary>
+    private static int FindQuoteOrBackslash(ReadOnlySpan<byte> json, int from)
+    {
+        const ulong Ones = 0x0101010101010101;
+        const ulong Highs = 0x8080808080808080;
+        const ulong Quotes = 0x2222222222222222;
+        const ulong Backslashes = 0x5C5C5C5C5C5C5C5C;
+
+        // Names and values are mostly short: eight bytes at a time costs less than setting up a vector search. A
+        // byte of word ^ pattern is zero where the word holds that byte; (x - Ones) & ~x & Highs flags zero bytes,
+        // exactly up to the first one (borrows only spill above it), which is all this needs.
+        var i = from;
+        for (var words = 0; words < 4 && i <= json.Length - 8; words++, i += 8)
+        {
+            var word = BinaryPrimitives.ReadUInt64LittleEndian(json[i..]);
+            var q = word ^ Quotes;
+            var b = word ^ Backslashes;
+            var found = (((q - Ones) & ~q) | ((b - Ones) & ~b)) & Highs;
+            if (found != 0)
+            {
+                return i + (BitOperations.TrailingZeroCount(found) >> 3);
+            }
+        }
+
+        if (i >= json.Length)
+        {
+            return -1;
+        }
+
+        var k = json[i..].IndexOfAny((byte)'"', (byte)'\\');
+        return k < 0 ? -1 : i + k;
     }
 
     /// <summary>Index after the object or array opening at <paramref name="start"/>, or -1.</summary>
