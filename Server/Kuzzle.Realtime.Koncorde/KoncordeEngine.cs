@@ -17,7 +17,7 @@ public sealed class KoncordeEngine
     private readonly Dictionary<string, IndexEngine> _engineTable = [];
 
     // Copy-on-write snapshot of _engineTable: tests read it without locking (indexes come and go rarely).
-    private volatile Dictionary<string, IndexEngine> _engines = [];
+    private volatile EngineTable _engines = EngineTable.Empty;
     private readonly ConcurrentDictionary<string, IndexEngine> _owners = new(StringComparer.Ordinal);
 
     // Serialises writers so that creating and dropping per-index engines cannot race.
@@ -26,7 +26,7 @@ public sealed class KoncordeEngine
     public KoncordeEngine(KoncordeOptions? options = null) => _normalizer = new Normalizer(options ?? new KoncordeOptions());
 
     /// <summary>Indexes ("&lt;index&gt;/&lt;collection&gt;") holding at least one filter.</summary>
-    public IReadOnlyCollection<string> Indexes => [.. _engines.Keys];
+    public IReadOnlyCollection<string> Indexes => [.. _engines.Names];
 
     /// <summary>Number of stored filters.</summary>
     public int FilterCount => _owners.Count;
@@ -49,7 +49,7 @@ public sealed class KoncordeEngine
             {
                 engine = new IndexEngine(filter.Index, _normalizer, concurrent: true);
                 _engineTable[filter.Index] = engine;
-                _engines = new Dictionary<string, IndexEngine>(_engineTable);
+                _engines = new EngineTable(_engineTable);
             }
 
             engine.Store(filter);
@@ -77,7 +77,7 @@ public sealed class KoncordeEngine
             {
                 // Tests that already hold this engine finish against an empty one: nothing matches.
                 _engineTable.Remove(engine.Index);
-                _engines = new Dictionary<string, IndexEngine>(_engineTable);
+                _engines = new EngineTable(_engineTable);
             }
         }
     }
@@ -88,14 +88,33 @@ public sealed class KoncordeEngine
     /// <param name="index">"&lt;index&gt;/&lt;collection&gt;"</param>
     /// <param name="document">the document content</param>
     /// <param name="documentId">the document id, tested by <c>ids</c> and <c>_id</c> conditions</param>
-    public IReadOnlyList<string> Test(string index, JsonElement document, string? documentId = null)
+    public IReadOnlyList<string> Test(string index, JsonElement document, string? documentId = null) =>
+        _engines.Find(index) is { } engine ? engine.Test(document, documentId) : [];
+
+    /// <summary>
+    /// Ids of the filters of <paramref name="index"/> matching the document, given as its JSON text. Indexes
+    /// holding only equalities on a few top-level fields read those fields straight from the text (no parse, no
+    /// allocation unless something matches); others parse it once.
+    /// </summary>
+    /// <param name="index">"&lt;index&gt;/&lt;collection&gt;"</param>
+    /// <param name="utf8Document">the document content as UTF-8 JSON text; it must be valid JSON (as written by
+    /// Utf8JsonWriter): the direct read does not validate it</param>
+    /// <param name="documentId">the document id, tested by <c>ids</c> and <c>_id</c> conditions</param>
+    /// <exception cref="JsonException">the text is not JSON and the direct read could not be used</exception>
+    public IReadOnlyList<string> Test(string index, ReadOnlyMemory<byte> utf8Document, string? documentId = null)
     {
-        if (!_engines.TryGetValue(index, out var engine))
+        if (_engines.Find(index) is not { } engine)
         {
             return [];
         }
 
-        return engine.Test(document, documentId);
+        if (engine.TryTestEqualsOnly(utf8Document.Span, documentId) is { } direct)
+        {
+            return direct;
+        }
+
+        using var document = JsonDocument.Parse(utf8Document);
+        return engine.TestGeneral(document.RootElement, documentId);
     }
 
     /// <summary>Checks a filter's syntax (no condition-count limit, as Koncorde).</summary>
@@ -103,5 +122,5 @@ public sealed class KoncordeEngine
     public void Validate(JsonElement filter) => _normalizer.Validate(JsValue.FromElement(filter));
 
     public IReadOnlyCollection<string> GetFilterIds(string index) =>
-        _engines.TryGetValue(index, out var engine) ? engine.FilterIds() : [];
+        _engines.Find(index) is { } engine ? engine.FilterIds() : [];
 }

@@ -166,6 +166,8 @@ public sealed class DifferentialTests
         {
             var theirs = responses[d].GetProperty("ids").EnumerateArray().Select(e => e.GetString()!).ToHashSet();
             var mine = ours.Test(Index, JsonText.Parse(documents[d].Json), documents[d].Id).ToHashSet();
+            var fromText = ours.Test(Index, System.Text.Encoding.UTF8.GetBytes(documents[d].Json), documents[d].Id);
+            Assert.That(fromText, Is.EquivalentTo(mine), $"seed {seed}, document {documents[d].Json} read as text");
             var theirFilters = Enumerable.Range(0, theirIds.Length).Where(i => theirIds[i] is { } id && theirs.Contains(id)).ToList();
             var ourFilters = Enumerable.Range(0, ourIds.Length).Where(i => ourIds[i] is { } id && mine.Contains(id)).ToList();
             Assert.That(ourFilters, Is.EqualTo(theirFilters), $"seed {seed}, document {documents[d].Json} id {documents[d].Id}");

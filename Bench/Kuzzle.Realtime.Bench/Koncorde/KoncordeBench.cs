@@ -11,8 +11,11 @@ namespace Kuzzle.Realtime.Bench.Koncorde;
 /// same invocation. Reports matching throughput (Test calls per second on one thread, best 0.2 s window on each
 /// side), the ratio, the same throughput per second of process CPU time (steadier when the machine is shared:
 /// time spent waiting for a core is not counted), indexation
-/// time, memory per filter and removal time.
-/// Options: --filters N (10000) --seconds S per measurement (2) --seed N (1) --only name,name --no-node --json file
+/// time, memory per filter and removal time. Documents are given parsed (a JsonElement); --text gives them as
+/// UTF-8 JSON text instead, as the server's publish path does (indexes other than equality-only ones then parse
+/// the text on every test, which the parsed figures leave out).
+/// Options: --filters N (10000) --seconds S per measurement (2) --seed N (1) --only name,name --no-node --text
+/// --json file
 /// </summary>
 public static class KoncordeBench
 {
@@ -67,6 +70,8 @@ public static class KoncordeBench
     {
         var filters = shape.Filters.Select(f => JsonDocument.Parse(f.ToJsonString()).RootElement).ToList();
         var document = JsonDocument.Parse(shape.Document.ToJsonString()).RootElement;
+        ReadOnlyMemory<byte> text = Encoding.UTF8.GetBytes(shape.Document.ToJsonString());
+        var parsed = !BenchOptions.Current.Text;
         var engine = new KoncordeEngine();
 
         var before = SettledMemory();
@@ -87,7 +92,7 @@ public static class KoncordeBench
         {
             for (var i = 0; i < 100; i++)
             {
-                engine.Test(Index, document);
+                _ = parsed ? engine.Test(Index, document) : engine.Test(Index, text);
             }
         }
 
@@ -108,7 +113,7 @@ public static class KoncordeBench
             {
                 for (var i = 0; i < 200; i++)
                 {
-                    matches += engine.Test(Index, document).Count;
+                    matches += (parsed ? engine.Test(Index, document) : engine.Test(Index, text)).Count;
                 }
 
                 windowOps += 200;
@@ -178,9 +183,9 @@ public static class KoncordeBench
     /// <summary>Results of one shape on this engine.</summary>
     public sealed record ShapeResult(string Name, double IndexSeconds, double BytesPerFilter, double OpsPerSecond, double OpsPerCpuSecond, double MatchesPerCall, double RemovalSeconds, double AllocatedPerCall);
 
-    private sealed record BenchOptions(int Filters, double Seconds, int Seed, string[] Only, bool RunNode, string? JsonPath)
+    private sealed record BenchOptions(int Filters, double Seconds, int Seed, string[] Only, bool RunNode, bool Text, string? JsonPath)
     {
-        public static BenchOptions Current { get; private set; } = new(10000, 2, 1, [], true, null);
+        public static BenchOptions Current { get; private set; } = new(10000, 2, 1, [], true, false, null);
 
         public static void Use(BenchOptions options) => Current = options;
 
@@ -197,6 +202,7 @@ public static class KoncordeBench
                     "--seed" => options with { Seed = int.Parse(Value(), CultureInfo.InvariantCulture) },
                     "--only" => options with { Only = Value().Split(',', StringSplitOptions.RemoveEmptyEntries) },
                     "--no-node" => options with { RunNode = false },
+                    "--text" => options with { Text = true },
                     "--json" => options with { JsonPath = Value() },
                     _ => throw new ArgumentException($"unknown option {args[i]}"),
                 };

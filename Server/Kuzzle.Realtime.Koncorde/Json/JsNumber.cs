@@ -89,6 +89,10 @@ internal static class JsNumber
         return sb.ToString();
     }
 
+    /// <summary>A JSON number token read as JSON.parse does (correctly rounded; overflow gives an infinity).</summary>
+    public static bool TryParseJson(ReadOnlySpan<byte> token, out double value) =>
+        double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+
     /// <summary>JavaScript's parseFloat: the longest numeric prefix after leading whitespace, else NaN.</summary>
     public static double ParseFloat(string text)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -13,6 +14,19 @@ internal sealed partial class IndexEngine
 {
     /// <summary>Ids of the filters matching the document.</summary>
     public string[] Test(JsonElement document, string? documentId)
+    {
+        // Equality-only engines first, without the lock (see TestEqualsOnly).
+        if (_equalsOnlyFields is { } equalsOnly && document.ValueKind == JsonValueKind.Object
+            && TestEqualsOnly(equalsOnly, document, documentId) is { } direct)
+        {
+            return direct;
+        }
+
+        return TestGeneral(document, documentId);
+    }
+
+    /// <summary>The general test, under the read lock.</summary>
+    public string[] TestGeneral(JsonElement document, string? documentId)
     {
         if (_dirty)
         {
@@ -34,12 +48,6 @@ internal sealed partial class IndexEngine
         var reading = EnterRead();
         try
         {
-            if (_equalsOnlyFields is { } equalsOnly && document.ValueKind == JsonValueKind.Object
-                && TestEqualsOnly(equalsOnly, document, documentId) is { } direct)
-            {
-                return direct;
-            }
-
             return TestCore(document, documentId);
         }
         finally
@@ -49,14 +57,94 @@ internal sealed partial class IndexEngine
     }
 
     /// <summary>
+    /// Equality-only engines, from the document's JSON text: the ids of the matching filters, or null when the
+    /// general test is needed (another keyword, a condition needing counters, escapes, text it cannot follow).
+    /// </summary>
+    /// <remarks>
+    /// Runs without the lock, as <see cref="TestEqualsOnly"/>. Only the top-level properties named by an
+    /// indexed field are looked at; the last of duplicate names wins, as JSON.parse.
+    /// </remarks>
+    public string[]? TryTestEqualsOnly(ReadOnlySpan<byte> json, string? documentId)
+    {
+        if (_equalsOnlyFields is not { } fields)
+        {
+            return null;
+        }
+
+        // Where each field's value token is, as (start, length) pairs: fields are at most MaxDirectFields.
+        var positions = default(TokenPositions);
+        Span<int> tokens = positions;
+        var reader = new RawObjectReader(json);
+        if (!reader.IsObject)
+        {
+            return null;
+        }
+
+        while (reader.TryReadProperty(out var name, out var nameEscaped, out var value))
+        {
+            if (nameEscaped)
+            {
+                return null;
+            }
+
+            for (var f = 0; f < fields.Length; f++)
+            {
+                if (name.SequenceEqual(fields[f].Utf8Path))
+                {
+                    // Offsets within the document text (the spans point into it).
+                    tokens[2 * f] = (int)Unsafe.ByteOffset(ref MemoryMarshal.GetReference(json), ref MemoryMarshal.GetReference(value));
+                    tokens[(2 * f) + 1] = value.Length;
+                    break;
+                }
+            }
+        }
+
+        if (reader.Malformed)
+        {
+            return null;
+        }
+
+        var hits = new DirectHits(fields.Length);
+        for (var f = 0; f < fields.Length; f++)
+        {
+            var field = fields[f];
+            ConditionEntry? found;
+            if (field.IsDocumentId && documentId is not null)
+            {
+                found = field.EqualsMap!.Find(documentId);
+            }
+            else if (tokens[(2 * f) + 1] == 0)
+            {
+                continue;
+            }
+            else if (!field.EqualsMap!.TryFindRaw(json.Slice(tokens[2 * f], tokens[(2 * f) + 1]), out found))
+            {
+                return null;
+            }
+
+            if (found is not null && !hits.Add(found))
+            {
+                return null;
+            }
+        }
+
+        return hits.ToArray();
+    }
+
+    /// <summary>
     /// Engines whose only conditions are equalities on a few top-level fields: each field present is looked up in
     /// its map, and a condition completing one filter on its own reports that filter without any counter. Returns
     /// null when a condition found needs counting (the caller then runs the general test).
     /// </summary>
+    /// <remarks>
+    /// No lock: the field array is replaced whole by writers, a field in it always has its equality map, and those
+    /// maps take lookups concurrent with their writer. A filter stored or removed while this runs may or may not be
+    /// reported; one left alone always is. A filter removed before this starts is not (its map entry is cleared
+    /// first).
+    /// </remarks>
     private static string[]? TestEqualsOnly(FieldSlot[] fields, JsonElement document, string? documentId)
     {
-        string[]? result = null;
-        var count = 0;
+        var hits = new DirectHits(fields.Length);
         foreach (var field in fields)
         {
             ConditionEntry? found;
@@ -73,31 +161,51 @@ internal sealed partial class IndexEngine
                 continue;
             }
 
-            if (found is null)
-            {
-                continue;
-            }
-
-            if (found.DirectFilterId is not { } id)
+            if (found is not null && !hits.Add(found))
             {
                 return null;
+            }
+        }
+
+        return hits.ToArray();
+    }
+
+    [InlineArray(2 * MaxDirectFields)]
+    private struct TokenPositions
+    {
+        private int _element;
+    }
+
+    /// <summary>Filters completed by single conditions, each reported once.</summary>
+    private struct DirectHits(int capacity)
+    {
+        private string[]? _ids;
+        private int _count;
+
+        /// <summary>False when the condition does not complete a filter on its own (counting is needed).</summary>
+        public bool Add(ConditionEntry found)
+        {
+            if (found.DirectFilterId is not { } id)
+            {
+                return false;
             }
 
             // Two conditions may complete the same filter (OR of equalities on two fields): report it once (filter
             // ids are unique, comparing them is enough).
-            if (result is null)
+            if (_ids is null)
             {
-                result = new string[fields.Length];
+                _ids = new string[capacity];
             }
-            else if (Array.IndexOf(result, id, 0, count) >= 0)
+            else if (Array.IndexOf(_ids, id, 0, _count) >= 0)
             {
-                continue;
+                return true;
             }
 
-            result[count++] = id;
+            _ids[_count++] = id;
+            return true;
         }
 
-        return result is null ? [] : count == result.Length ? result : result[..count];
+        public readonly string[] ToArray() => _ids is null ? [] : _count == _ids.Length ? _ids : _ids[.._count];
     }
 
     private string[] TestCore(JsonElement document, string? documentId)

@@ -27,8 +27,9 @@ internal sealed partial class IndexEngine
     // every property of the document. Null otherwise.
     private FieldSlot[]? _directFields;
 
-    // Set when, moreover, every condition is an equality on one of these fields (see TestEqualsOnly).
-    private FieldSlot[]? _equalsOnlyFields;
+    // Set when, moreover, every condition is an equality on one of these fields (see TestEqualsOnly). Read
+    // without the lock: replaced whole, never changed in place.
+    private volatile FieldSlot[]? _equalsOnlyFields;
     private volatile bool _dirty;
 
     private void AddOperand(ConditionEntry condition)

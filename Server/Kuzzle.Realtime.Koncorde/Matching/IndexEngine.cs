@@ -5,7 +5,8 @@ namespace Kuzzle.Realtime.Koncorde.Matching;
 /// <summary>
 /// The filters of one "&lt;index&gt;/&lt;collection&gt;": filters, shared subfilters, shared conditions and the
 /// per-field operand indexes. Top-level engines guard themselves with a read-mostly lock (many concurrent
-/// tests, short exclusive writes); nested select engines live under their parent's lock.
+/// tests, short exclusive writes); nested select engines live under their parent's lock. Engines holding only
+/// equalities on a few top-level fields are tested without the lock (see TestEqualsOnly).
 /// </summary>
 internal sealed partial class IndexEngine
 {

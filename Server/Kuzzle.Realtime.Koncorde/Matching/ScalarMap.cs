@@ -6,15 +6,20 @@ namespace Kuzzle.Realtime.Koncorde.Matching;
 
 /// <summary>
 /// Scalar value -> condition, with JavaScript Map semantics (strict type, 0 == -0). Lookups from a document
-/// read string values straight from the UTF-8 JSON without allocating.
+/// read string values straight from the UTF-8 JSON without allocating. One writer at a time; lookups may run
+/// concurrently with it without a lock (see <see cref="Utf8KeyMap{T}"/>).
 /// </summary>
 internal sealed class ScalarMap
 {
     private readonly Utf8KeyMap<ConditionEntry> _strings = new();
-    private readonly Dictionary<double, ConditionEntry> _numbers = [];
+
+    // Keyed by the number's 8 bytes: the same lock-free lookups as strings.
+    private readonly Utf8KeyMap<ConditionEntry> _numbers = new();
+    // Written with Volatile.Write: readers without a lock see complete entries.
     private ConditionEntry? _true;
     private ConditionEntry? _false;
     private ConditionEntry? _null;
+
     public int Count { get; private set; }
 
     public void Add(JsValue scalar, ConditionEntry condition)
@@ -25,17 +30,20 @@ internal sealed class ScalarMap
                 _strings.Set(scalar.String, condition);
                 break;
             case JsKind.Number:
-                _numbers[scalar.Number] = condition;
+                _numbers.Set(NumberKey(scalar.Number), condition);
                 break;
             case JsKind.Boolean when scalar.Boolean:
-                _true = condition;
-                break;
+                Count += _true is null ? 1 : 0;
+                Volatile.Write(ref _true, condition);
+                return;
             case JsKind.Boolean:
-                _false = condition;
-                break;
+                Count += _false is null ? 1 : 0;
+                Volatile.Write(ref _false, condition);
+                return;
             case JsKind.Null:
-                _null = condition;
-                break;
+                Count += _null is null ? 1 : 0;
+                Volatile.Write(ref _null, condition);
+                return;
             default:
                 // Objects and arrays compare by identity in Koncorde: they never match.
                 return;
@@ -49,7 +57,7 @@ internal sealed class ScalarMap
         var removed = scalar.Kind switch
         {
             JsKind.String => _strings.Remove(scalar.String),
-            JsKind.Number => _numbers.Remove(scalar.Number),
+            JsKind.Number => _numbers.Remove(NumberKey(scalar.Number)),
             JsKind.Boolean when scalar.Boolean => Clear(ref _true),
             JsKind.Boolean => Clear(ref _false),
             JsKind.Null => Clear(ref _null),
@@ -82,7 +90,7 @@ internal sealed class ScalarMap
         switch (value.ValueKind)
         {
             case JsonValueKind.Number:
-                return _numbers.Count == 0 ? null : _numbers.GetValueOrDefault(JsValue.ReadNumber(value));
+                return _numbers.Count == 0 ? null : FindNumber(JsValue.ReadNumber(value));
             case JsonValueKind.True:
                 return _true;
             case JsonValueKind.False:
@@ -94,10 +102,72 @@ internal sealed class ScalarMap
         }
     }
 
+    /// <summary>
+    /// Looks up one raw JSON value token (as written in the document text). Returns false when the token is a
+    /// string holding escapes (the caller decodes it and looks the text up instead), or a number it cannot read.
+    /// </summary>
+    public bool TryFindRaw(ReadOnlySpan<byte> token, out ConditionEntry? found)
+    {
+        found = null;
+        switch (token[0])
+        {
+            case (byte)'"':
+                if (_strings.Count == 0)
+                {
+                    return true;
+                }
+
+                found = _strings.GetUnescaped(token[1..^1], out var escaped);
+                return !escaped;
+            case (byte)'t':
+                found = _true;
+                return true;
+            case (byte)'f':
+                found = _false;
+                return true;
+            case (byte)'n':
+                found = _null;
+                return true;
+            case (byte)'{' or (byte)'[':
+                return true;
+            default:
+                if (_numbers.Count == 0)
+                {
+                    return true;
+                }
+
+                if (!JsNumber.TryParseJson(token, out var number))
+                {
+                    return false;
+                }
+
+                found = FindNumber(number);
+                return true;
+        }
+    }
+
+    private ConditionEntry? FindNumber(double number)
+    {
+        Span<byte> key = stackalloc byte[sizeof(double)];
+        WriteNumberKey(number, key);
+        return _numbers.Get(key);
+    }
+
+    private static byte[] NumberKey(double number)
+    {
+        var key = new byte[sizeof(double)];
+        WriteNumberKey(number, key);
+        return key;
+    }
+
+    // 0 and -0 are the same key (SameValueZero); JSON has no NaN.
+    private static void WriteNumberKey(double number, Span<byte> key) =>
+        System.Buffers.Binary.BinaryPrimitives.WriteDoubleLittleEndian(key, number == 0 ? 0 : number);
+
     private static bool Clear(ref ConditionEntry? slot)
     {
         var had = slot is not null;
-        slot = null;
+        Volatile.Write(ref slot, null);
         return had;
     }
 }

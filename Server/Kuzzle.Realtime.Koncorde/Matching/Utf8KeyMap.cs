@@ -8,34 +8,39 @@ namespace Kuzzle.Realtime.Koncorde.Matching;
 /// <summary>
 /// String-keyed hash map looked up by UTF-8 bytes, so document names and values read from the raw JSON are
 /// found without decoding or allocating. The hash is seeded per process (keys come from clients).
+/// One writer at a time (the caller serialises them); lookups may run concurrently with it, without any lock.
 /// </summary>
+/// <remarks>
+/// WARNING: lock-free reads rely on three rules. An entry slot is written in full before a bucket links to it,
+/// and is never reused while its table is current: a removal only clears the value (a tombstone), so a chain a
+/// reader is following never changes under it except for values and new heads. Growing or compacting builds a
+/// new table and publishes it with one volatile write; readers still on the old one see a consistent snapshot.
+/// </remarks>
 internal sealed class Utf8KeyMap<T>
     where T : class
 {
-    private static readonly ulong Seed = BinaryPrimitives.ReadUInt64LittleEndian(RandomNumberGenerator.GetBytes(8));
-    private int[] _buckets = new int[8];
-    private Entry[] _entries = new Entry[8];
-    private int _count;
-    private int _freeList = -1;
-    private int _freeCount;
+    private volatile Table _table = new(8);
+    private int _tombstones;
 
-    public int Count => _count - _freeCount;
+    public int Count { get; private set; }
 
+    /// <summary>Live values (writer side).</summary>
     public IEnumerable<T> Values
     {
         get
         {
-            for (var i = 0; i < _count; i++)
+            var table = _table;
+            for (var i = 0; i < table.Used; i++)
             {
-                if (_entries[i].Key is not null)
+                if (table.Entries[i].Value is { } value)
                 {
-                    yield return _entries[i].Value!;
+                    yield return value;
                 }
             }
         }
     }
 
-    public T? Get(ReadOnlySpan<byte> key) => Find(key, Hash(key, out _));
+    public T? Get(ReadOnlySpan<byte> key) => Find(_table, key, Hash(key, out _));
 
     /// <summary>
     /// Looks up the raw content of a JSON string. When it holds an escape (a backslash) nothing is looked up and
@@ -44,18 +49,19 @@ internal sealed class Utf8KeyMap<T>
     public T? GetUnescaped(ReadOnlySpan<byte> content, out bool escaped)
     {
         var hash = Hash(content, out escaped);
-        return escaped ? null : Find(content, hash);
+        return escaped ? null : Find(_table, content, hash);
     }
 
-    private T? Find(ReadOnlySpan<byte> key, ulong hash)
+    private static T? Find(Table table, ReadOnlySpan<byte> key, ulong hash)
     {
-        var entries = _entries;
-        for (var i = _buckets[(int)(hash & (uint)(_buckets.Length - 1))] - 1; i >= 0; i = entries[i].Next)
+        var entries = table.Entries;
+        for (var i = Volatile.Read(ref table.Buckets[(int)(hash & (uint)(table.Buckets.Length - 1))]) - 1; i >= 0; i = entries[i].Next)
         {
             ref readonly var entry = ref entries[i];
             if (entry.Hash == hash && key.SequenceEqual(entry.Key))
             {
-                return entry.Value;
+                // Null for a removed key (tombstone): a key has one entry per table, so the search ends here.
+                return Volatile.Read(ref entries[i].Value);
             }
         }
 
@@ -74,87 +80,108 @@ internal sealed class Utf8KeyMap<T>
         return Get(Encoding.UTF8.GetBytes(key));
     }
 
-    /// <summary>Adds or replaces.</summary>
-    public void Set(string key, T value)
+    /// <summary>Adds or replaces (writer side).</summary>
+    public void Set(string key, T value) => Set(Encoding.UTF8.GetBytes(key), value);
+
+    /// <summary>Adds or replaces (writer side); the map keeps <paramref name="key"/>.</summary>
+    public void Set(byte[] key, T value)
     {
-        var bytes = Encoding.UTF8.GetBytes(key);
-        var hash = Hash(bytes, out _);
-        for (var i = _buckets[(int)(hash & (uint)(_buckets.Length - 1))] - 1; i >= 0; i = _entries[i].Next)
+        ArgumentNullException.ThrowIfNull(value);
+        var hash = Hash(key, out _);
+        var table = _table;
+        var at = IndexOf(table, key, hash);
+        if (at >= 0)
         {
-            if (_entries[i].Hash == hash && bytes.AsSpan().SequenceEqual(_entries[i].Key))
+            ref var existing = ref table.Entries[at].Value;
+            if (existing is null)
             {
-                _entries[i].Value = value;
-                return;
-            }
-        }
-
-        int index;
-        if (_freeCount > 0)
-        {
-            index = _freeList;
-            _freeList = _entries[index].Next;
-            _freeCount--;
-        }
-        else
-        {
-            if (_count == _entries.Length)
-            {
-                Grow();
+                _tombstones--;
+                Count++;
             }
 
-            index = _count++;
+            Volatile.Write(ref existing, value);
+            return;
         }
 
-        ref var bucket = ref _buckets[(int)(hash & (uint)(_buckets.Length - 1))];
-        _entries[index] = new Entry { Key = bytes, Hash = hash, Value = value, Next = bucket - 1 };
-        bucket = index + 1;
+        if (table.Used == table.Entries.Length)
+        {
+            table = Rebuild(Count + 1);
+        }
+
+        var index = table.Used++;
+        ref var bucket = ref table.Buckets[(int)(hash & (uint)(table.Buckets.Length - 1))];
+        table.Entries[index] = new Entry { Key = key, Hash = hash, Value = value, Next = bucket - 1 };
+
+        // Publishes the entry written above (release).
+        Volatile.Write(ref bucket, index + 1);
+        Count++;
     }
 
-    public bool Remove(string key)
-    {
-        var bytes = Encoding.UTF8.GetBytes(key);
-        var hash = Hash(bytes, out _);
-        ref var bucket = ref _buckets[(int)(hash & (uint)(_buckets.Length - 1))];
-        var previous = -1;
-        for (var i = bucket - 1; i >= 0; previous = i, i = _entries[i].Next)
-        {
-            if (_entries[i].Hash == hash && bytes.AsSpan().SequenceEqual(_entries[i].Key))
-            {
-                if (previous < 0)
-                {
-                    bucket = _entries[i].Next + 1;
-                }
-                else
-                {
-                    _entries[previous].Next = _entries[i].Next;
-                }
+    /// <summary>Removes a key (writer side).</summary>
+    public bool Remove(string key) => Remove(Encoding.UTF8.GetBytes(key));
 
-                _entries[i] = new Entry { Next = _freeList };
-                _freeList = i;
-                _freeCount++;
-                return true;
+    /// <summary>Removes a key (writer side).</summary>
+    public bool Remove(ReadOnlySpan<byte> key)
+    {
+        var table = _table;
+        var at = IndexOf(table, key, Hash(key, out _));
+        if (at < 0 || table.Entries[at].Value is null)
+        {
+            return false;
+        }
+
+        Volatile.Write(ref table.Entries[at].Value, null);
+        Count--;
+        if (++_tombstones > 8 && _tombstones > Count)
+        {
+            Rebuild(Count);
+        }
+
+        return true;
+    }
+
+    private static int IndexOf(Table table, ReadOnlySpan<byte> key, ulong hash)
+    {
+        var entries = table.Entries;
+        for (var i = table.Buckets[(int)(hash & (uint)(table.Buckets.Length - 1))] - 1; i >= 0; i = entries[i].Next)
+        {
+            if (entries[i].Hash == hash && key.SequenceEqual(entries[i].Key))
+            {
+                return i;
             }
         }
 
-        return false;
+        return -1;
     }
 
-    private void Grow()
+    /// <summary>Copies the live entries into a new table with room for <paramref name="needed"/> and publishes it.</summary>
+    private Table Rebuild(int needed)
     {
-        var size = _entries.Length * 2;
-        Array.Resize(ref _entries, size);
-        _buckets = new int[size];
-        for (var i = 0; i < _count; i++)
+        var size = 8;
+        while (size < needed * 2)
         {
-            if (_entries[i].Key is null)
+            size *= 2;
+        }
+
+        var old = _table;
+        var table = new Table(size);
+        for (var i = 0; i < old.Used; i++)
+        {
+            ref readonly var entry = ref old.Entries[i];
+            if (entry.Value is null)
             {
                 continue;
             }
 
-            ref var bucket = ref _buckets[(int)(_entries[i].Hash & (uint)(size - 1))];
-            _entries[i].Next = bucket - 1;
-            bucket = i + 1;
+            var index = table.Used++;
+            ref var bucket = ref table.Buckets[(int)(entry.Hash & (uint)(size - 1))];
+            table.Entries[index] = new Entry { Key = entry.Key, Hash = entry.Hash, Value = entry.Value, Next = bucket - 1 };
+            bucket = index + 1;
         }
+
+        _tombstones = 0;
+        _table = table;
+        return table;
     }
 
     /// <summary>Seeded hash of the bytes; also tells, in the same pass, whether they hold a backslash.</summary>
@@ -165,7 +192,7 @@ internal sealed class Utf8KeyMap<T>
         const ulong Ones = 0x0101010101010101;
         const ulong Highs = 0x8080808080808080;
         const ulong Backslashes = 0x5C5C5C5C5C5C5C5C;
-        var h = Seed ^ ((ulong)key.Length * K1);
+        var h = HashSeed.Value ^ ((ulong)key.Length * K1);
 
         // A byte of word ^ Backslashes is zero where the word has a backslash; (x - Ones) & ~x & Highs is not zero
         // exactly when x has a zero byte.
@@ -206,4 +233,18 @@ internal sealed class Utf8KeyMap<T>
         public T? Value;
         public int Next;
     }
+
+    /// <summary>Buckets (entry index + 1, 0 = empty) and entries; slots are appended, never reused.</summary>
+    private sealed class Table(int size)
+    {
+        public readonly int[] Buckets = new int[size];
+        public readonly Entry[] Entries = new Entry[size];
+        public int Used;
+    }
+}
+
+/// <summary>The per-process hash seed, outside the generic map so that reading it needs no generic lookup.</summary>
+internal static class HashSeed
+{
+    public static readonly ulong Value = BinaryPrimitives.ReadUInt64LittleEndian(RandomNumberGenerator.GetBytes(8));
 }

@@ -172,8 +172,8 @@ public sealed class HotelClerk : IRealtimeStatistics
         }
     }
 
-    /// <summary>Rooms whose filter matches a document.</summary>
-    public List<Room> Match(string index, string collection, JsonElement document, string? documentId)
+    /// <summary>Rooms whose filter matches a document, given as its UTF-8 JSON text (valid JSON).</summary>
+    public List<Room> Match(string index, string collection, ReadOnlyMemory<byte> document, string? documentId)
     {
         var ids = _koncorde.Test(index + "/" + collection, document, documentId);
         var rooms = new List<Room>(ids.Count);

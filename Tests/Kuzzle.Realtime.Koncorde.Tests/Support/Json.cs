@@ -25,7 +25,14 @@ internal sealed class Harness
 
     public NormalizedFilter Normalize(string filter) => Engine.Normalize(Index, JsonText.Parse(filter));
 
-    public IReadOnlyList<string> Test(string document, string? id = null) => Engine.Test(Index, JsonText.Parse(document), id);
+    /// <summary>Tests the document parsed and as text; both must give the same filters.</summary>
+    public IReadOnlyList<string> Test(string document, string? id = null)
+    {
+        var parsed = Engine.Test(Index, JsonText.Parse(document), id);
+        var text = Engine.Test(Index, System.Text.Encoding.UTF8.GetBytes(document), id);
+        Assert.That(text, Is.EquivalentTo(parsed), $"document {document} read as text");
+        return parsed;
+    }
 
     /// <summary>Does this filter, registered alone, match the document?</summary>
     public static bool Matches(string filter, string document, string? id = null)

@@ -124,10 +124,11 @@ public sealed class RealtimeController(HotelClerk clerk, Notifier notifier, IRig
             });
         try
         {
-            using var source = JsonDocument.Parse(frame.Memory);
-            var rooms = clerk.Match(index, collection, source.RootElement, documentId);
+            // Matched on the text (equality-only indexes need no parse); parsed only for notifying.
+            var rooms = clerk.Match(index, collection, frame.Memory, documentId);
             if (rooms.Count > 0)
             {
+                using var source = JsonDocument.Parse(frame.Memory);
                 var origin = new NotificationOrigin(
                     context.RequestId, now, input.Volatile, index, collection, "realtime", context.Connection.Protocol);
                 notifier.NotifyDocument(rooms, NotificationScope.In, "publish", "publish", source.RootElement, documentId, origin);
