@@ -1,28 +1,33 @@
 using System.Text.Json;
-using Kuzzle.Realtime.Server.Security.Strategies;
-using Kuzzle.Realtime.Server.Storage;
-using Kuzzle.Realtime.Storage;
-using Kuzzle.Realtime.Strategies;
-using Microsoft.Extensions.DependencyInjection;
+using System.Text.Json.Nodes;
 
 namespace Kuzzle.Realtime.Tests.Support;
 
-/// <summary>Creates users with local credentials in a running server's stores, for tests about what users do once they exist.</summary>
+/// <summary>
+/// Users for tests, created the way clients create them: <c>security:createUser</c> with local credentials (anonymously, which a
+/// fresh server's bootstrap rights allow).
+/// </summary>
 public static class TestUsers
 {
-    /// <summary>Stores a user with the given profiles and a local username/password.</summary>
+    /// <summary>Creates a user with the given profiles and a local username/password (fails the test on any error).</summary>
     public static async Task CreateAsync(TestServer server, string kuid, string username, string password, params string[] profileIds)
     {
         ArgumentNullException.ThrowIfNull(server);
-        var storage = server.Services.GetRequiredService<ServerStorage>();
-        var profiles = profileIds.Length == 0 ? ["default"] : profileIds;
-        var json = JsonSerializer.Serialize(new Dictionary<string, object> { ["profileIds"] = profiles, ["name"] = username });
-        await storage.Shared.Documents.CreateAsync(
-            ServerStorage.UsersCollection, kuid, json, [.. profiles.Select(p => new IndexTerm("profileIds", p))]);
-        var registry = server.Services.GetRequiredService<StrategyRegistry>();
-        Assert.That(registry.TryGet("local", out var local), Is.True);
-        using var credentials = JsonDocument.Parse(JsonSerializer.Serialize(new { username, password }));
-        await local.CreateAsync(StrategyCallContext.Internal, credentials.RootElement, kuid);
+        var profiles = JsonSerializer.Serialize(profileIds.Length == 0 ? ["default"] : profileIds);
+        await using var admin = await server.ConnectAsync();
+        var created = await admin.RequestAsync(JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["controller"] = "security",
+            ["action"] = "createUser",
+            ["_id"] = kuid,
+            ["requestId"] = "create-" + kuid,
+            ["body"] = new JsonObject
+            {
+                ["content"] = new JsonObject { ["profileIds"] = JsonNode.Parse(profiles), ["name"] = username },
+                ["credentials"] = new JsonObject { ["local"] = new JsonObject { ["username"] = username, ["password"] = password } },
+            },
+        }));
+        Assert.That(created.GetProperty("status").GetInt32(), Is.EqualTo(200), created.ToString());
     }
 
     /// <summary>Logs in over a socket and returns the token.</summary>
