@@ -15,6 +15,7 @@ public static class Program
                         [--payload '<json with {id}>'] [--server-pid PID] [--timeout T] [--json out.json]
           compare       --connections 1000 --duration 10 [--rounds 2] [--server-dll PATH] [--json out.json]
           idle          --target ws://127.0.0.1:P/ --connections 15000 [--server-pid PID] [--per-process 7500] [--json out.json]
+          compare-auth  --connections 1000 --duration 10 [--rounds 2] [--store embedded,redis] [--server-dll PATH] [--json out.json]
           compare-idle  --connections 15000 [--rounds 1] [--server-dll PATH] [--json out.json]
           koncorde      filter-engine micro-benchmarks
           fanout        --subscribers 10000 --messages 50 [--ramp 200] [--server-dll PATH]
@@ -67,6 +68,7 @@ public static class Program
                 "idle" => await IdleCommand.RunAsync(cli, rest, ct),
                 "idle-client" => await IdleCommand.RunClientAsync(cli, ct),
                 "compare-idle" => await CompareIdleCommand.RunAsync(cli, rest, ct),
+                "compare-auth" => await CompareAuthCommand.RunAsync(cli, rest, ct),
                 "fanout" => await Fanout.FanoutCommand.RunAsync(cli, ct),
                 _ => throw new UsageException($"unknown command '{command}'"),
             };

@@ -38,7 +38,7 @@ public sealed class ServerProcess : IDisposable
         ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
     };
 
-    public static async Task<ServerProcess> StartAsync(ServerKind kind, string? kuzzleDll, CancellationToken cancellationToken)
+    public static async Task<ServerProcess> StartAsync(ServerKind kind, string? kuzzleDll, CancellationToken cancellationToken, IReadOnlyList<string>? extraArguments = null)
     {
         var port = FreePort();
         string dll;
@@ -53,7 +53,7 @@ public sealed class ServerProcess : IDisposable
         {
             dll = kuzzleDll ?? KuzzleServerLocator.Find();
             data = Directory.CreateTempSubdirectory("kuzzle-bench-").FullName;
-            arguments = ["--port", Invariant(port), "--data", data];
+            arguments = ["--port", Invariant(port), "--data", data, .. extraArguments ?? []];
         }
 
         var child = ChildProcess.Start(DotnetHost.Path, [dll, .. arguments], Environment);
@@ -123,7 +123,7 @@ public sealed class ServerProcess : IDisposable
 
     private static string Invariant(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
