@@ -98,6 +98,13 @@ public sealed partial class SecurityController
             throw KuzzleErrors.Api.Process.AdminExists.Create();
         }
 
+        // Checked again under the claim: of two concurrent calls (on any nodes) exactly one creates an administrator.
+        await using var claim = await FirstAdminClaim.TakeAsync(storage.Shared.Documents, TimeProvider.System, cancellationToken);
+        if (await store.Users.AdminExistsAsync(cancellationToken))
+        {
+            throw KuzzleErrors.Api.Process.AdminExists.Create();
+        }
+
         var reset = context.Input.GetBoolean("reset");
         var body = context.Input.HasBody ? context.Input.GetBodyObject() : default;
         var content = WithProfiles(ContentObject(body, required: false), [BuiltInSecurity.AdminId]);
