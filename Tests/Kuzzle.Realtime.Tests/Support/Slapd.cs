@@ -40,7 +40,7 @@ public sealed class Slapd : IAsyncDisposable
     public static async Task<Slapd> StartAsync()
     {
         var slapd = new[] { "/usr/sbin/slapd", "/usr/local/sbin/slapd" }.FirstOrDefault(File.Exists);
-        Assume.That(slapd, Is.Not.Null, "slapd is not installed (test.sh installs it: apt-get install slapd ldap-utils)");
+        Assert.That(slapd, Is.Not.Null, "slapd is not installed (test.sh installs it: apt-get install slapd ldap-utils)");
 
         var directory = Path.Combine(Path.GetTempPath(), "kuzzle-slapd-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(directory, "data"));
