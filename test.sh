@@ -17,7 +17,19 @@ if ! command -v redis-server >/dev/null 2>&1; then
 fi
 command -v redis-server >/dev/null 2>&1 && redis-server --version || echo "redis-server could not be installed: the Redis tests will fail"
 
-step "npm packages (kuzzle-sdk, koncorde)"
+step "slapd and ldap-utils (slapd brings libldap, which System.DirectoryServices.Protocols loads; for the LDAP strategy tests: the tests run their own slapd with a generated configuration)"
+# slapd's postinst only creates a default database; no debconf question is asked non-interactively and nothing is started
+# (no init system), and the tests never use the system configuration.
+if ! command -v ldapadd >/dev/null 2>&1 || [ ! -x /usr/sbin/slapd ] || ! ldconfig -p | grep -q 'libldap'; then
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slapd ldap-utils >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slapd ldap-utils >/dev/null
+  fi
+fi
+[ -x /usr/sbin/slapd ] && /usr/sbin/slapd -VV 2>&1 | head -n1 || echo "slapd could not be installed: the LDAP tests will fail"
+
+step "npm packages (kuzzle-sdk, koncorde, oauth2-mock-server)"
 # Only the test projects' packages: the benchmarks install their own when they run.
 for dir in $(git ls-files 'Tests/*package.json' | xargs -n1 dirname); do
   # npm ci rebuilds native modules from scratch (minutes): skip it when the installed tree already matches the lock file.

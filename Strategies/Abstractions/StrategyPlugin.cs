@@ -79,12 +79,36 @@ public enum StrategyLogLevel
     Error,
 }
 
-/// <summary>The host's read-only view of Kuzzle users, for strategies whose rules depend on profiles and roles.</summary>
+/// <summary>
+/// The host's view of Kuzzle users: read access for strategies whose rules depend on profiles and roles, and user
+/// provisioning for strategies that create a user on the first login of an external identity (OAuth, LDAP).
+/// </summary>
 public interface IStrategyUserDirectory
 {
     /// <summary>The user's profiles and the roles those profiles grant, or null when the user does not exist (yet).</summary>
     ValueTask<StrategyUserSecurity?> GetUserSecurityAsync(string kuid, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Creates a Kuzzle user, validated like <c>security:createUser</c> (profiles must exist). Throws a client error
+    /// (for example 412 when <see cref="StrategyNewUser.Kuid"/> is taken) that the strategy may let through.
+    /// </summary>
+    /// <returns>The new user's kuid (generated when <see cref="StrategyNewUser.Kuid"/> is null).</returns>
+    ValueTask<string> CreateUserAsync(StrategyNewUser user, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("This host does not provision users.");
+
+    /// <summary>
+    /// Deletes a user this strategy has just created, when storing its credentials failed (for example a concurrent first
+    /// login of the same identity won). Not for general user deletion: the host's own <c>security:deleteUser</c> does that.
+    /// </summary>
+    ValueTask DeleteProvisionedUserAsync(string kuid, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("This host does not provision users.");
 }
+
+/// <summary>A user to create on the first login of an external identity.</summary>
+/// <param name="Kuid">The kuid to use, or null to let the host generate one.</param>
+/// <param name="ProfileIds">The user's profiles (at least one).</param>
+/// <param name="Content">Other content keys of the user (<c>profileIds</c> is ignored here), or null.</param>
+public sealed record StrategyNewUser(string? Kuid, IReadOnlyList<string> ProfileIds, System.Text.Json.Nodes.JsonObject? Content = null);
 
 /// <summary>A user's profiles and the roles they grant.</summary>
 /// <param name="ProfileIds">The user's <c>profileIds</c>.</param>

@@ -74,6 +74,9 @@ public sealed class RequestContext
     /// <summary>Set when the action answers without an envelope.</summary>
     public RawResponse? Raw { get; set; }
 
+    /// <summary>The HTTP request headers (case-insensitive names), for strategies (auth.md §4.2); null on WebSocket.</summary>
+    public IReadOnlyDictionary<string, string>? RequestHeaders { get; init; }
+
     /// <summary>Response status when the action chose one other than 200 (e.g. 206).</summary>
     public int? Status { get; set; }
 

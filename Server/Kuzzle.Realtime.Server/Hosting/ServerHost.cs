@@ -100,9 +100,10 @@ public static class ServerHost
         var storage = await ServerStorage.OpenAsync(options.Server.Data, options.Server.Redis, CancellationToken.None);
         StrategyRegistry strategies;
         TokenService tokens;
+        var strategyUsers = new StrategyUserDirectory();
         try
         {
-            strategies = await StrategyRegistry.CreateAsync(builder.Configuration, storage.Shared.Documents, TimeProvider.System, CancellationToken.None);
+            strategies = await StrategyRegistry.CreateAsync(builder.Configuration, storage.Shared.Documents, TimeProvider.System, CancellationToken.None, strategyUsers);
             tokens = await TokenService.CreateAsync(options.Security.AuthToken, storage.Shared, TimeProvider.System, CancellationToken.None);
         }
         catch
@@ -176,6 +177,7 @@ public static class ServerHost
         configureServices?.Invoke(services);
 
         var app = builder.Build();
+        strategyUsers.Attach(app.Services.GetRequiredService<Kuzzle.Realtime.Security.Store.SecurityStore>());
         storage.RegisterHealth(app.Services.GetRequiredService<ServiceHealth>());
         app.UseWebSockets(new Microsoft.AspNetCore.Builder.WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
         var ws = app.Services.GetRequiredService<WebSocketEndpoint>();

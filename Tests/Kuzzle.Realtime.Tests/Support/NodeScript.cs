@@ -48,12 +48,14 @@ public static class NodeScript
         return checks;
     }
 
-    private static async Task EnsureInstalledAsync()
+    /// <summary>Installs the npm packages (npm ci) unless they are already there.</summary>
+    public static async Task EnsureInstalledAsync()
     {
         await InstallLock.WaitAsync();
         try
         {
-            if (Directory.Exists(Path.Combine(ProjectDirectory, "node_modules", "kuzzle-sdk")))
+            if (Directory.Exists(Path.Combine(ProjectDirectory, "node_modules", "kuzzle-sdk"))
+                && Directory.Exists(Path.Combine(ProjectDirectory, "node_modules", "oauth2-mock-server")))
             {
                 return;
             }

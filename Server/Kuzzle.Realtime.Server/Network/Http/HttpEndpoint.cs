@@ -180,7 +180,7 @@ public sealed class HttpEndpoint
             input.Body = payload.RootElement;
         }
 
-        var context = new RequestContext(input, connection, requestId);
+        var context = new RequestContext(input, connection, requestId) { RequestHeaders = HeaderSnapshot(http.Request) };
         using var volatileDocument = ApplyHeaders(http.Request, input, out var headerError);
         headerError ??= ApplyCookie(http.Request, input);
         var response = headerError is null
@@ -229,6 +229,18 @@ public sealed class HttpEndpoint
         {
             return ex;
         }
+    }
+
+    // Strategies see the request headers (passport's req.headers); repeated headers are joined as HTTP allows.
+    private static Dictionary<string, string> HeaderSnapshot(HttpRequest request)
+    {
+        var headers = new Dictionary<string, string>(request.Headers.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, values) in request.Headers)
+        {
+            headers[name] = values.ToString();
+        }
+
+        return headers;
     }
 
     private static JsonDocument BuildArgs(IQueryCollection query, IReadOnlyList<KeyValuePair<string, string>> placeholders)

@@ -35,7 +35,8 @@ public sealed class StrategyRegistry : IDisposable
     /// Creates the enabled strategies. A bad plugin or bad options stop the startup with <see cref="StrategyConfigurationException"/>; a
     /// store that does not answer does not: the strategy is created in the background as soon as the store is back.
     /// </summary>
-    public static async Task<StrategyRegistry> CreateAsync(IConfiguration configuration, IDocumentStore documents, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<StrategyRegistry> CreateAsync(
+        IConfiguration configuration, IDocumentStore documents, TimeProvider time, CancellationToken cancellationToken, IStrategyUserDirectory? users = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection("Kuzzle:Auth:Strategies");
@@ -57,7 +58,7 @@ public sealed class StrategyRegistry : IDisposable
 
             var plugin = LoadPlugin(name, entry["Assembly"]);
             names.Add(name);
-            pending.Add((plugin, new StrategyContext(name, ToJson(entry.GetSection("Options")), new DocumentCredentialStore(documents, name), time)));
+            pending.Add((plugin, new StrategyContext(name, ToJson(entry.GetSection("Options")), new DocumentCredentialStore(documents, name), time) { Users = users }));
         }
 
         var registry = new StrategyRegistry(names);

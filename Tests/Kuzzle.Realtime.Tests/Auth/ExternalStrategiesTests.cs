@@ -1,0 +1,358 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Kuzzle.Realtime.Strategies.Ldap;
+using Kuzzle.Realtime.Strategies.OAuth;
+using Kuzzle.Realtime.Tests.Support;
+
+namespace Kuzzle.Realtime.Tests.Auth;
+
+/// <summary>
+/// The OAuth/OpenID Connect and LDAP plugins against real providers (issue 6): slapd and oauth2-mock-server on loopback,
+/// the server started with the plugins enabled purely by configuration (<c>Kuzzle:Auth:Strategies:&lt;name&gt;:Assembly/Options</c>).
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class ExternalStrategiesTests
+{
+    private Slapd _slapd = null!;
+    private OidcProvider _oidc = null!;
+    private TestServer _server = null!;
+    private HttpClient _http = null!;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        _slapd = await Slapd.StartAsync();
+        _oidc = await OidcProvider.StartAsync();
+        var port = Slapd.FreePort();
+        var issuer = _oidc.Issuer.AbsoluteUri.TrimEnd('/');
+        var oauth = typeof(OAuthStrategyPlugin).Assembly.Location;
+        var ldap = typeof(LdapStrategyPlugin).Assembly.Location;
+        var deadPort = Slapd.FreePort();
+        string[] Oidc(string name, string provider) =>
+        [
+            $"--Kuzzle:Auth:Strategies:{name}:Assembly={oauth}",
+            $"--Kuzzle:Auth:Strategies:{name}:Options:credentials:{provider}",
+            $"--Kuzzle:Auth:Strategies:{name}:Options:credentials:clientID=kuzzle-client",
+            $"--Kuzzle:Auth:Strategies:{name}:Options:credentials:clientSecret=kuzzle-client-secret",
+            $"--Kuzzle:Auth:Strategies:{name}:Options:credentials:callbackURL=http://127.0.0.1:{port}/_login/{name}",
+            $"--Kuzzle:Auth:Strategies:{name}:Options:scope:0=email",
+            $"--Kuzzle:Auth:Strategies:{name}:Options:persist:0=email",
+            $"--Kuzzle:Auth:Strategies:{name}:Options:kuzzleAttributesMapping:email=userMail",
+            $"--Kuzzle:Auth:Strategies:{name}:Options:timeout=2000",
+        ];
+        _server = await TestServer.StartAsync(
+        [
+            "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--Kuzzle:Security:LoginThrottle:MaxFailuresPerAddress=10000",
+            "--Kuzzle:Security:LoginThrottle:MaxFailuresPerAccount=10000",
+            "--Kuzzle:Limits:LoginsPerSecond=100", // the WebSocket test logs in twice on one connection (redirect, then callback)
+            $"--Kuzzle:Auth:Strategies:ldap:Assembly={ldap}",
+            $"--Kuzzle:Auth:Strategies:ldap:Options:url={_slapd.Url}",
+            $"--Kuzzle:Auth:Strategies:ldap:Options:bindDN={Slapd.AdminDn}",
+            $"--Kuzzle:Auth:Strategies:ldap:Options:bindCredentials={Slapd.AdminPassword}",
+            $"--Kuzzle:Auth:Strategies:ldap:Options:searchBase=ou=people,{Slapd.Suffix}",
+            "--Kuzzle:Auth:Strategies:ldap:Options:searchFilter=(uid={{username}})",
+            $"--Kuzzle:Auth:Strategies:ldap:Options:groupSearchBase=ou=groups,{Slapd.Suffix}",
+            "--Kuzzle:Auth:Strategies:ldap:Options:groupProfiles:admins:0=admin",
+            "--Kuzzle:Auth:Strategies:ldap:Options:persist:0=mail",
+            $"--Kuzzle:Auth:Strategies:ldapdown:Assembly={ldap}",
+            $"--Kuzzle:Auth:Strategies:ldapdown:Options:url=ldap://127.0.0.1:{deadPort}",
+            $"--Kuzzle:Auth:Strategies:ldapdown:Options:searchBase={Slapd.Suffix}",
+            "--Kuzzle:Auth:Strategies:ldapdown:Options:timeout=2000",
+            .. Oidc("oidc", $"issuer={issuer}"),
+            .. Oidc("oidcclosed", $"issuer={issuer}"),
+            "--Kuzzle:Auth:Strategies:oidcclosed:Options:autoCreate=false",
+            .. Oidc("oidcdown", $"issuer=http://127.0.0.1:{deadPort}"),
+            .. Oidc("github", $"authorizationURL={issuer}/authorize"),
+            $"--Kuzzle:Auth:Strategies:github:Options:credentials:tokenURL={issuer}/token",
+            $"--Kuzzle:Auth:Strategies:github:Options:credentials:userInfoURL={issuer}/userinfo",
+        ]);
+        _http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = _server.HttpUri, Timeout = TimeSpan.FromSeconds(20) };
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        _http?.Dispose();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        if (_oidc is not null)
+        {
+            await _oidc.DisposeAsync();
+        }
+
+        if (_slapd is not null)
+        {
+            await _slapd.DisposeAsync();
+        }
+    }
+
+    [Test]
+    public async Task The_plugins_are_enabled_by_configuration_alone()
+    {
+        var (_, body) = await Http(HttpMethod.Get, "/strategies");
+        Assert.That(body.GetProperty("result").EnumerateArray().Select(s => s.GetString()),
+            Is.EquivalentTo(new[] { "local", "ldap", "ldapdown", "oidc", "oidcclosed", "oidcdown", "github" }));
+    }
+
+    [Test]
+    public async Task Ldap_login_creates_the_user_once_with_profiles_from_groups_and_refuses_bad_credentials()
+    {
+        var (status, first) = await LdapLogin("alice", "alice-secret");
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), first.ToString());
+        var kuid = first.GetProperty("result").GetProperty("_id").GetString()!;
+        var (_, second) = await LdapLogin("alice", "alice-secret");
+        Assert.That(second.GetProperty("result").GetProperty("_id").GetString(), Is.EqualTo(kuid), "the second login finds the linked user");
+
+        var (_, user) = await Http(HttpMethod.Get, $"/users/{kuid}");
+        Assert.That(user.GetProperty("result").GetProperty("_source").GetProperty("profileIds")[0].GetString(), Is.EqualTo("admin"), "cn=admins maps to admin");
+        var (_, bob) = await LdapLogin("bob", "bob-secret");
+        var (_, bobUser) = await Http(HttpMethod.Get, $"/users/{bob.GetProperty("result").GetProperty("_id").GetString()}");
+        Assert.That(bobUser.GetProperty("result").GetProperty("_source").GetProperty("profileIds")[0].GetString(), Is.EqualTo("default"));
+
+        var (wrongStatus, wrong) = await LdapLogin("alice", "not-her-password");
+        var (unknownStatus, unknown) = await LdapLogin("mallory", "whatever");
+        var (injectionStatus, _) = await LdapLogin("*", "alice-secret");
+        var (emptyStatus, _) = await LdapLogin("alice", "");
+        Assert.Multiple(() =>
+        {
+            Assert.That(wrongStatus, Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(wrong.GetProperty("error").GetProperty("id").GetString(), Is.EqualTo("plugin.strategy.missing_user"));
+            Assert.That(wrong.GetProperty("error").GetProperty("message").GetString(), Is.EqualTo("wrong username or password"));
+            Assert.That(unknownStatus, Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(unknown.GetProperty("error").GetProperty("message").GetString(), Is.EqualTo("wrong username or password"));
+            Assert.That(injectionStatus, Is.EqualTo(HttpStatusCode.Unauthorized), "a filter wildcard in the username matches nobody");
+            Assert.That(emptyStatus, Is.EqualTo(HttpStatusCode.Unauthorized), "no unauthenticated bind");
+        });
+    }
+
+    [Test]
+    public async Task An_unreachable_directory_or_provider_gives_a_clear_error_and_blocks_nothing()
+    {
+        var started = DateTime.UtcNow;
+        var ldap = LdapLogin("alice", "alice-secret", "ldapdown");
+        var oidc = Http(HttpMethod.Get, "/_login/oidcdown");
+        var (nowStatus, _) = await Http(HttpMethod.Get, "/_now");
+        Assert.That(nowStatus, Is.EqualTo(HttpStatusCode.OK), "other requests are served meanwhile");
+
+        var (ldapStatus, ldapBody) = await ldap;
+        var (oidcStatus, oidcBody) = await oidc;
+        Assert.Multiple(() =>
+        {
+            Assert.That((int)ldapStatus, Is.EqualTo(503), ldapBody.ToString());
+            Assert.That(ldapBody.GetProperty("error").GetProperty("message").GetString(), Does.Contain("directory of strategy \"ldapdown\" is unreachable"));
+            Assert.That((int)oidcStatus, Is.EqualTo(503), oidcBody.ToString());
+            Assert.That(oidcBody.GetProperty("error").GetProperty("message").GetString(), Does.Contain("\"oidcdown\""));
+            Assert.That(DateTime.UtcNow - started, Is.LessThan(TimeSpan.FromSeconds(10)));
+        });
+    }
+
+    [Test]
+    public async Task Oidc_http_flow_redirects_calls_back_and_answers_a_token_once()
+    {
+        await _oidc.SetScenarioAsync("oidc-http-user", claims: new { email = "http@kuzzle.test" });
+        using var start = await _http.GetAsync("/_login/oidc");
+        Assert.That(start.StatusCode, Is.EqualTo(HttpStatusCode.Found));
+        var authorize = start.Headers.Location!;
+        var query = System.Web.HttpUtility.ParseQueryString(authorize.Query);
+        Assert.Multiple(() =>
+        {
+            Assert.That(authorize.AbsoluteUri, Does.StartWith(_oidc.Issuer.AbsoluteUri.TrimEnd('/') + "/authorize"));
+            Assert.That(query["code_challenge_method"], Is.EqualTo("S256"));
+            Assert.That(query["state"], Has.Length.GreaterThanOrEqualTo(40));
+            Assert.That(query["nonce"], Has.Length.GreaterThanOrEqualTo(40));
+            Assert.That(query["scope"], Is.EqualTo("openid email"));
+        });
+
+        var callback = await FollowProviderAsync(authorize);
+        var (status, login) = await Http(HttpMethod.Get, callback.PathAndQuery);
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), login.ToString());
+        var result = login.GetProperty("result");
+        var kuid = result.GetProperty("_id").GetString()!;
+        var jwt = result.GetProperty("jwt").GetString()!;
+
+        using var me = new HttpRequestMessage(HttpMethod.Get, "/users/_me");
+        me.Headers.Authorization = new("Bearer", jwt);
+        using var meResponse = await _http.SendAsync(me);
+        var meBody = TestServer.Json(await meResponse.Content.ReadAsStringAsync());
+        Assert.That(meBody.GetProperty("result").GetProperty("_id").GetString(), Is.EqualTo(kuid));
+
+        using var info = new HttpRequestMessage(HttpMethod.Get, "/credentials/oidc/_me");
+        info.Headers.Authorization = new("Bearer", jwt);
+        using var infoResponse = await _http.SendAsync(info);
+        var credentials = TestServer.Json(await infoResponse.Content.ReadAsStringAsync()).GetProperty("result");
+        Assert.That(credentials.GetProperty("identifier").GetString(), Is.EqualTo("oidc-http-user"));
+        Assert.That(credentials.GetProperty("userMail").GetString(), Is.EqualTo("http@kuzzle.test"), "persist + kuzzleAttributesMapping");
+
+        var (replayStatus, replay) = await Http(HttpMethod.Get, callback.PathAndQuery);
+        Assert.That(replayStatus, Is.EqualTo(HttpStatusCode.Unauthorized), "a replayed callback (same code and state) is refused");
+        Assert.That(replay.GetProperty("error").GetProperty("message").GetString(), Does.Contain("Invalid OAuth state"));
+
+        // The next login of the same identity finds the same user; with cookieAuth the token comes as a cookie.
+        using var again = await _http.GetAsync("/_login/oidc");
+        var secondCallback = await FollowProviderAsync(again.Headers.Location!);
+        using var cookieLogin = await _http.GetAsync(secondCallback.PathAndQuery + "&cookieAuth=true");
+        var cookieBody = TestServer.Json(await cookieLogin.Content.ReadAsStringAsync());
+        Assert.That(cookieBody.GetProperty("result").GetProperty("_id").GetString(), Is.EqualTo(kuid));
+        Assert.That(cookieLogin.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("authToken=", StringComparison.Ordinal)), Is.True);
+    }
+
+    [Test]
+    public async Task Oidc_websocket_login_returns_the_redirect_and_the_callback_can_complete_over_the_socket()
+    {
+        await _oidc.SetScenarioAsync("oidc-ws-user");
+        await using var ws = await _server.ConnectAsync();
+        var start = await ws.RequestAsync("""{"controller":"auth","action":"login","strategy":"oidc","requestId":"ws-start"}""");
+        var result = start.GetProperty("result");
+        Assert.That(result.GetProperty("statusCode").GetInt32(), Is.EqualTo(302), start.ToString());
+        var location = new Uri(result.GetProperty("headers").GetProperty("Location").GetString()!);
+
+        var callback = await FollowProviderAsync(location);
+        var query = System.Web.HttpUtility.ParseQueryString(callback.Query);
+        var login = await ws.RequestAsync(JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["controller"] = "auth", ["action"] = "login", ["strategy"] = "oidc", ["requestId"] = "ws-callback",
+            ["code"] = query["code"]!, ["state"] = query["state"]!,
+        }));
+        Assert.That(login.GetProperty("status").GetInt32(), Is.EqualTo(200), login.ToString());
+        var jwt = login.GetProperty("result").GetProperty("jwt").GetString();
+        var me = await ws.RequestAsync($$"""{"controller":"auth","action":"getCurrentUser","requestId":"ws-me","jwt":"{{jwt}}"}""");
+        Assert.That(me.GetProperty("result").GetProperty("strategies").EnumerateArray().Select(s => s.GetString()), Does.Contain("oidc"));
+    }
+
+    [TestCase("wrong-issuer", "wrong issuer")]
+    [TestCase("wrong-audience", "wrong audience")]
+    [TestCase("expired", "expired")]
+    [TestCase("unsigned", "signature")]
+    [TestCase("wrong-nonce", "nonce mismatch")]
+    public async Task Oidc_refuses_spoiled_id_tokens(string spoil, string reason)
+    {
+        await _oidc.SetScenarioAsync("victim-" + spoil, spoil);
+        using var start = await _http.GetAsync("/_login/oidc");
+        var callback = await FollowProviderAsync(start.Headers.Location!);
+        var (status, body) = await Http(HttpMethod.Get, callback.PathAndQuery);
+        Assert.That(status, Is.EqualTo(HttpStatusCode.Unauthorized), body.ToString());
+        Assert.That(body.GetProperty("error").GetProperty("id").GetString(), Is.EqualTo("plugin.strategy.missing_user"));
+        Assert.That(body.GetProperty("error").GetProperty("message").GetString(), Does.Contain(reason));
+    }
+
+    [Test]
+    public async Task Oidc_refuses_forged_state_and_unknown_identities_when_auto_creation_is_off()
+    {
+        await _oidc.SetScenarioAsync("forger");
+        using var start = await _http.GetAsync("/_login/oidc");
+        var callback = await FollowProviderAsync(start.Headers.Location!);
+        var code = System.Web.HttpUtility.ParseQueryString(callback.Query)["code"];
+        var (forgedStatus, forged) = await Http(HttpMethod.Get, $"/_login/oidc?code={code}&state=forged-state");
+        var (missingStatus, _) = await Http(HttpMethod.Get, $"/_login/oidc?code={code}");
+        Assert.That(forgedStatus, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(forged.GetProperty("error").GetProperty("message").GetString(), Does.Contain("Invalid OAuth state"));
+        Assert.That(missingStatus, Is.EqualTo(HttpStatusCode.Unauthorized));
+
+        await _oidc.SetScenarioAsync("stranger");
+        using var closed = await _http.GetAsync("/_login/oidcclosed");
+        var closedCallback = await FollowProviderAsync(closed.Headers.Location!);
+        var (closedStatus, closedBody) = await Http(HttpMethod.Get, closedCallback.PathAndQuery);
+        Assert.That(closedStatus, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(closedBody.GetProperty("error").GetProperty("message").GetString(), Does.Contain("not created automatically"));
+    }
+
+    [Test]
+    public async Task Plain_oauth2_provider_identifies_users_through_userinfo()
+    {
+        await _oidc.SetScenarioAsync("plain-user", claims: new { email = "plain@kuzzle.test" });
+        using var start = await _http.GetAsync("/_login/github");
+        var authorize = start.Headers.Location!;
+        Assert.That(System.Web.HttpUtility.ParseQueryString(authorize.Query)["nonce"], Is.Null, "no nonce without OpenID Connect");
+        var callback = await FollowProviderAsync(authorize);
+        var (status, body) = await Http(HttpMethod.Get, callback.PathAndQuery);
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), body.ToString());
+    }
+
+    [Test]
+    public async Task One_user_logs_in_with_local_ldap_and_oidc_as_the_same_kuid_and_deletion_removes_all_three()
+    {
+        const string kuid = "guide-kuid";
+        var create = """
+            {"content":{"profileIds":["default"]},
+             "credentials":{"local":{"username":"guide","password":"guide-password"},
+                            "ldap":{"username":"bob","password":"bob-secret"},
+                            "oidc":{"sub":"guide-sub"}}}
+            """;
+        // bob may already have been provisioned by another test: unlink him first so the guide user can take him.
+        await UnlinkLdapAccountAsync("bob");
+        var (createStatus, created) = await Http(HttpMethod.Post, $"/users/{kuid}/_create", create);
+        Assert.That(createStatus, Is.EqualTo(HttpStatusCode.OK), created.ToString());
+
+        var (localStatus, local) = await Http(HttpMethod.Post, "/_login/local", """{"username":"guide","password":"guide-password"}""");
+        var (ldapStatus, ldap) = await LdapLogin("bob", "bob-secret");
+        await _oidc.SetScenarioAsync("guide-sub");
+        using var start = await _http.GetAsync("/_login/oidc");
+        var callback = await FollowProviderAsync(start.Headers.Location!);
+        var (oidcStatus, oidc) = await Http(HttpMethod.Get, callback.PathAndQuery);
+        Assert.Multiple(() =>
+        {
+            Assert.That(localStatus, Is.EqualTo(HttpStatusCode.OK), local.ToString());
+            Assert.That(ldapStatus, Is.EqualTo(HttpStatusCode.OK), ldap.ToString());
+            Assert.That(oidcStatus, Is.EqualTo(HttpStatusCode.OK), oidc.ToString());
+            Assert.That(local.GetProperty("result").GetProperty("_id").GetString(), Is.EqualTo(kuid));
+            Assert.That(ldap.GetProperty("result").GetProperty("_id").GetString(), Is.EqualTo(kuid));
+            Assert.That(oidc.GetProperty("result").GetProperty("_id").GetString(), Is.EqualTo(kuid));
+        });
+
+        var (deleteStatus, deleted) = await Http(HttpMethod.Delete, $"/users/{kuid}");
+        Assert.That(deleteStatus, Is.EqualTo(HttpStatusCode.OK), deleted.ToString());
+
+        // The credentials are gone: local refuses, and ldap/oidc see unknown identities (a new user each, not the deleted kuid).
+        var (localAfter, _) = await Http(HttpMethod.Post, "/_login/local", """{"username":"guide","password":"guide-password"}""");
+        var (_, ldapAfter) = await LdapLogin("bob", "bob-secret");
+        using var again = await _http.GetAsync("/_login/oidc");
+        var againCallback = await FollowProviderAsync(again.Headers.Location!);
+        var (_, oidcAfter) = await Http(HttpMethod.Get, againCallback.PathAndQuery);
+        Assert.Multiple(() =>
+        {
+            Assert.That(localAfter, Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(ldapAfter.GetProperty("result").GetProperty("_id").GetString(), Is.Not.EqualTo(kuid), ldapAfter.ToString());
+            Assert.That(oidcAfter.GetProperty("result").GetProperty("_id").GetString(), Is.Not.EqualTo(kuid), oidcAfter.ToString());
+        });
+    }
+
+    private async Task UnlinkLdapAccountAsync(string username)
+    {
+        var (status, login) = await LdapLogin(username, username + "-secret");
+        if (status == HttpStatusCode.OK)
+        {
+            await Http(HttpMethod.Delete, $"/users/{login.GetProperty("result").GetProperty("_id").GetString()}");
+        }
+    }
+
+    private Task<(HttpStatusCode, JsonElement)> LdapLogin(string username, string password, string strategy = "ldap") =>
+        Http(HttpMethod.Post, $"/_login/{strategy}", JsonSerializer.Serialize(new { username, password }));
+
+    // The browser's part: the provider's authorize endpoint answers a redirect to our callback with code and state.
+    private static async Task<Uri> FollowProviderAsync(Uri authorize)
+    {
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(10) };
+        using var response = await browser.GetAsync(authorize);
+        Assert.That((int)response.StatusCode, Is.EqualTo(302), await response.Content.ReadAsStringAsync());
+        return response.Headers.Location!;
+    }
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> Http(HttpMethod method, string path, string? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        }
+
+        using var response = await _http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : TestServer.Json(text));
+    }
+}
