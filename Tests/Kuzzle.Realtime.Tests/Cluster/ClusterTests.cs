@@ -41,7 +41,7 @@ public sealed class ClusterTests
         const int Messages = 300;
         for (var seq = 0; seq < Messages; seq++)
         {
-            await Request(publisher, $$"""{"controller":"realtime","action":"publish","index":"i","collection":"fan","body":{"kind":"x","seq":{{seq}}}}""");
+            await Request(publisher, $$$"""{"controller":"realtime","action":"publish","index":"i","collection":"fan","body":{"kind":"x","seq":{{{seq}}}}}""");
             if (seq % 10 == 0)
             {
                 await Request(publisher, """{"controller":"realtime","action":"publish","index":"i","collection":"fan","body":{"kind":"y","seq":-1}}""");
@@ -91,10 +91,10 @@ public sealed class ClusterTests
         await using var collector = new NotificationCollector(watcher);
 
         // The room exists only on u1: u2 creates it from the filter u1 advertises.
-        var joined = await Request(joiner, $$"""{"controller":"realtime","action":"join","body":{"roomId":"{{roomId}}"},"volatile":{"who":"joiner"}}""");
+        var joined = await Request(joiner, $$$"""{"controller":"realtime","action":"join","body":{"roomId":"{{{roomId}}}"},"volatile":{"who":"joiner"}}""");
         Assert.That(joined.GetProperty("status").GetInt32(), Is.EqualTo(200), joined.ToString());
         Assert.That(await collector.WaitForAsync(c => c.UserNotifications().Count >= 1, Propagation), Is.True, "in notification from the other node");
-        await Request(joiner, $$"""{"controller":"realtime","action":"unsubscribe","body":{"roomId":"{{roomId}}"}}""");
+        await Request(joiner, $$$"""{"controller":"realtime","action":"unsubscribe","body":{"roomId":"{{{roomId}}}"}}""");
         Assert.That(await collector.WaitForAsync(c => c.UserNotifications().Count >= 2, Propagation), Is.True, "out notification from the other node");
 
         var notes = collector.UserNotifications();
@@ -182,7 +182,9 @@ public sealed class ClusterTests
         var aof = Directory.CreateTempSubdirectory("kuzzle-aof-").FullName;
         var redis = await RedisServer.StartPersistentAsync(aof);
         var port = redis.Port;
-        var nodes = await StartNodesAsync(port, "r1", "r2");
+        // The buffered publishes arrive as one burst after recovery: the subscriber's send queue must hold it (50 frames by default
+        // would close it as a slow consumer, which is the documented policy, not what this test is about).
+        var nodes = await StartNodesAsync(port, ["r1", "r2"], "--Kuzzle:Server:WebSocket:SendQueueFrames=5000");
         await using var _ = new Nodes(nodes);
         await using var subscriber = await nodes[1].ConnectAsync();
         var sub = await Request(subscriber, """{"controller":"realtime","action":"subscribe","index":"i","collection":"load","body":{}}""");
@@ -200,7 +202,7 @@ public sealed class ClusterTests
             var watch = Stopwatch.StartNew();
             while (watch.Elapsed < duration)
             {
-                var response = await Request(publisher, $$"""{"controller":"realtime","action":"publish","index":"i","collection":"load","body":{"seq":{{seq}}}}""");
+                var response = await Request(publisher, $$$"""{"controller":"realtime","action":"publish","index":"i","collection":"load","body":{"seq":{{{seq}}}}}""");
                 if (response.GetProperty("status").GetInt32() == 200)
                 {
                     acknowledged.Add(seq);
@@ -228,6 +230,10 @@ public sealed class ClusterTests
         var received = collector.Sequences();
         var dropped = await nodes[0].MetricAsync("kuzzle_cluster_publish_dropped_total");
         var lost = acknowledged.Except(received).Count();
+        TestContext.Out.WriteLine(
+            $"r1 sent {await nodes[0].MetricAsync("kuzzle_cluster_sent_total")} buffered {await nodes[0].MetricAsync("kuzzle_cluster_buffered")}, "
+            + $"r2 received {await nodes[1].MetricAsync("kuzzle_cluster_received_total")} resyncs {await nodes[1].MetricAsync("kuzzle_cluster_resyncs_total")}; "
+            + $"subscriber {collector.State}, {subscriber.Socket.State}");
         TestContext.Out.WriteLine(
             $"published {seq}, acknowledged {acknowledged.Count}, refused {failed}, received {received.Count}, lost {lost}, reported dropped {dropped}; "
             + $"during outage: ready={during.ReadyStatus}, count error={during.CountError} in {during.CountMs} ms");
@@ -265,13 +271,15 @@ public sealed class ClusterTests
         }
 
         var watch = Stopwatch.StartNew();
-        var count = await Request(client, $$"""{"controller":"realtime","action":"count","body":{"roomId":"{{roomId}}"}}""");
+        var count = await Request(client, $$$"""{"controller":"realtime","action":"count","body":{"roomId":"{{{roomId}}}"}}""");
         var error = count.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.Object ? e.GetProperty("id").GetString() : null;
         return (ready, error, watch.ElapsedMilliseconds);
     }
 
-    private static async Task<ClusterNode[]> StartNodesAsync(int redisPort, params string[] ids) =>
-        await Task.WhenAll(ids.Select(id => ClusterNode.StartAsync(redisPort, id)));
+    private static Task<ClusterNode[]> StartNodesAsync(int redisPort, params string[] ids) => StartNodesAsync(redisPort, ids, []);
+
+    private static async Task<ClusterNode[]> StartNodesAsync(int redisPort, string[] ids, params string[] extraArgs) =>
+        await Task.WhenAll(ids.Select(id => ClusterNode.StartAsync(redisPort, id, extraArgs)));
 
     private static async Task<bool> WaitForCountAsync(WsClient client, string roomId, int expected, string? jwt = null, TimeSpan? timeout = null)
     {

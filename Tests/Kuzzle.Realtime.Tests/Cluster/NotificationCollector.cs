@@ -18,6 +18,9 @@ public sealed class NotificationCollector : IAsyncDisposable
         _loop = Task.Run(ReadAsync);
     }
 
+    /// <summary>Why reading stopped early, if it did (for failure reports).</summary>
+    public string State => _loop.IsCompleted ? $"stopped: {_loop.Exception?.InnerException?.Message ?? _client.Socket.CloseStatus?.ToString() ?? "closed"}" : "reading";
+
     /// <summary>Frames received so far.</summary>
     public ConcurrentQueue<JsonElement> Frames { get; } = new();
 
