@@ -33,6 +33,7 @@ internal sealed partial class ClusterBus : IAsyncDisposable
     private readonly Dictionary<string, IAsyncDisposable> _subscriptions = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private long _queuedBytes;
+    private int _disposed;
     private Task _sender = Task.CompletedTask;
 
     public ClusterBus(
@@ -130,6 +131,12 @@ internal sealed partial class ClusterBus : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // DI may dispose the owner once per registration it is exposed under.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         _doorbell.Writer.TryComplete();
         await _sender;

@@ -24,6 +24,7 @@ public sealed partial class RedisRealtimeCluster : IRealtimeCluster, IHostedServ
     private readonly ClusterState _state;
     private readonly CancellationTokenSource _stop = new();
     private Task _loops = Task.CompletedTask;
+    private int _disposed;
 
     /// <summary>Creates the cluster link; <paramref name="clerk"/> is resolved lazily (the clerk depends on this class).</summary>
     public RedisRealtimeCluster(
@@ -120,6 +121,12 @@ public sealed partial class RedisRealtimeCluster : IRealtimeCluster, IHostedServ
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        // Registered under three service types: the container disposes it once per registration.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _bus.DisposeAsync();
         _stop.Dispose();
     }
