@@ -7,7 +7,11 @@ namespace Kuzzle.Realtime.Tokens;
 /// signature check, no store read). Revocations name tokens by hash, hence the second index. Bounded: when full it is emptied
 /// (entries are cheap to rebuild, and a bound matters more than a perfect eviction policy).
 /// </summary>
-internal sealed class SessionCache(int capacity, long maxAgeMs)
+/// <remarks>
+/// An entry past its maximum age is kept for <c>outageGraceMs</c> more, and only <see cref="GetDuringOutage"/> returns it: while the
+/// store is unreachable, already-authenticated clients keep working on what was last checked (bounded in time and by the capacity).
+/// </remarks>
+internal sealed class SessionCache(int capacity, long maxAgeMs, long outageGraceMs = 0)
 {
     private readonly ConcurrentDictionary<string, Entry> _byToken = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<TokenHash, string> _byHash = new();
@@ -27,8 +31,27 @@ internal sealed class SessionCache(int capacity, long maxAgeMs)
             return entry.Token;
         }
 
-        Remove(entry.Token.Hash);
+        if (nowMs >= entry.ValidUntil + outageGraceMs)
+        {
+            Remove(entry.Token.Hash);
+        }
+
         return null;
+    }
+
+    /// <summary>
+    /// The cached token even past its maximum age, within the outage grace and before the token's own expiry; for use only when the
+    /// store cannot be read. Revocations made elsewhere during the outage are not seen: that is the price of the grace.
+    /// </summary>
+    public AuthToken? GetDuringOutage(string token, long nowMs)
+    {
+        if (!_byToken.TryGetValue(token, out var entry))
+        {
+            return null;
+        }
+
+        var expired = entry.Token.ExpiresAt != -1 && nowMs >= entry.Token.ExpiresAt;
+        return !expired && nowMs < entry.ValidUntil + outageGraceMs ? entry.Token : null;
     }
 
     public void Add(AuthToken token, long nowMs)

@@ -30,6 +30,13 @@ public sealed class TokenOptions
     /// </summary>
     public long SessionCacheMaxAge { get; set; } = 5000;
 
+    /// <summary>
+    /// While the store (Redis) is unreachable, a session checked at most this long ago (ms, beyond <see cref="SessionCacheMaxAge"/>)
+    /// keeps being accepted from the in-process cache, so connected clients ride out a short outage; 0 = fail at once.
+    /// Revocations made on other nodes during the outage are not seen until it ends.
+    /// </summary>
+    public long OutageGrace { get; set; } = 60_000;
+
     /// <summary>Most sessions held in the in-process cache.</summary>
     public int SessionCacheSize { get; set; } = 100_000;
 
@@ -52,9 +59,9 @@ public sealed class TokenOptions
             errors.Add("Security:AuthToken:MaxTtl and ApiKeyMaxTtl must be positive numbers of milliseconds, or -1.");
         }
 
-        if (GracePeriod < 0 || ClockSkew < 0 || SessionCacheMaxAge < 0 || SessionCacheSize < 0)
+        if (GracePeriod < 0 || ClockSkew < 0 || SessionCacheMaxAge < 0 || SessionCacheSize < 0 || OutageGrace < 0)
         {
-            errors.Add("Security:AuthToken:GracePeriod, ClockSkew, SessionCacheMaxAge and SessionCacheSize must not be negative.");
+            errors.Add("Security:AuthToken:GracePeriod, ClockSkew, SessionCacheMaxAge, SessionCacheSize and OutageGrace must not be negative.");
         }
 
         if (Secret is { Length: < 32 })

@@ -28,7 +28,7 @@ public sealed class TokenService : IAsyncDisposable
         _options = options;
         _store = store;
         _time = time;
-        _cache = new SessionCache(options.SessionCacheSize, options.SessionCacheMaxAge);
+        _cache = new SessionCache(options.SessionCacheSize, options.SessionCacheMaxAge, options.OutageGrace);
         ApiKeys = new ApiKeyStore(store.Documents, time, options, this);
     }
 
@@ -121,7 +121,20 @@ public sealed class TokenService : IAsyncDisposable
             return ValueTask.FromResult(cached);
         }
 
-        return VerifyUncachedAsync(token, TokenHash.Compute(token), cancellationToken);
+        return VerifyOrGraceAsync(token, cancellationToken);
+    }
+
+    private async ValueTask<AuthToken> VerifyOrGraceAsync(string token, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await VerifyUncachedAsync(token, TokenHash.Compute(token), cancellationToken).ConfigureAwait(false);
+        }
+        catch (KuzzleException e) when (e.Definition == KuzzleErrors.Services.Cache.NotConnected && _cache.GetDuringOutage(token, NowMs()) is not null)
+        {
+            // The store is away: trust what was checked recently (TokenOptions.OutageGrace) rather than cut every connected client off.
+            return _cache.GetDuringOutage(token, NowMs())!;
+        }
     }
 
     /// <summary>

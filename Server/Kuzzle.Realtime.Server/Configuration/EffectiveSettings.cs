@@ -72,6 +72,7 @@ public sealed class EffectiveSettings
         RequireAtLeast(list, "Kuzzle:Server:ShutdownGracePeriod", server.ShutdownGracePeriod, 0);
 
         list.AddRange(options.Security.AuthToken.Validate().Select(e => "Kuzzle:" + e));
+        list.AddRange(options.Cluster.Validate().Select(e => "Kuzzle:" + e));
         RequireAtLeast(list, "Kuzzle:Security:TokenExpiryNotice", options.Security.TokenExpiryNotice, 0);
         RequireAtLeast(list, "Kuzzle:Security:LoginThrottle:MaxFailuresPerAccount", options.Security.LoginThrottle.MaxFailuresPerAccount, 0);
         RequireAtLeast(list, "Kuzzle:Security:LoginThrottle:MaxFailuresPerAddress", options.Security.LoginThrottle.MaxFailuresPerAddress, 0);

@@ -17,6 +17,9 @@ public sealed class KuzzleOptions
 
     /// <summary>Tokens, sessions and login protection.</summary>
     public SecurityOptions Security { get; set; } = new();
+
+    /// <summary>Several nodes sharing one Redis: heartbeats, outage buffering.</summary>
+    public Kuzzle.Realtime.Server.Cluster.ClusterOptions Cluster { get; set; } = new();
 }
 
 /// <summary>Authentication settings.</summary>

@@ -15,7 +15,7 @@ public interface IRealtimeStatistics
 }
 
 /// <summary>Renders the counters in the Prometheus text exposition format (version 0.0.4).</summary>
-public sealed class PrometheusExporter(ApiMetrics metrics, RequestGate gate, IRealtimeStatistics realtime)
+public sealed class PrometheusExporter(ApiMetrics metrics, RequestGate gate, IRealtimeStatistics realtime, Cluster.ClusterMetrics? cluster = null)
 {
     /// <summary>The metrics page.</summary>
     public string Render()
@@ -49,6 +49,15 @@ public sealed class PrometheusExporter(ApiMetrics metrics, RequestGate gate, IRe
         Single(sb, "counter", "kuzzle_slow_consumers_closed_total", "Sockets closed because their send queue overflowed.", metrics.SlowConsumersClosed);
         Single(sb, "gauge", "kuzzle_realtime_rooms", "Realtime rooms.", realtime.Rooms);
         Single(sb, "gauge", "kuzzle_realtime_subscriptions", "Realtime subscriptions.", realtime.Subscriptions);
+        if (cluster is not null)
+        {
+            Single(sb, "counter", "kuzzle_cluster_sent_total", "Cross-node messages sent to Redis.", cluster.Sent);
+            Single(sb, "counter", "kuzzle_cluster_received_total", "Cross-node messages received from other nodes.", cluster.Received);
+            Single(sb, "counter", "kuzzle_cluster_publish_dropped_total", "Cross-node messages given up (outage buffer full or too old, or lost in flight).", cluster.Dropped);
+            Single(sb, "gauge", "kuzzle_cluster_buffered", "Cross-node messages waiting to be sent.", cluster.Buffered);
+            Single(sb, "counter", "kuzzle_cluster_resyncs_total", "Full rewrites of this node's room counts in Redis.", cluster.Resyncs);
+        }
+
         Single(sb, "gauge", "process_working_set_bytes", "Resident memory of the process.", Environment.WorkingSet);
         return sb.ToString();
     }

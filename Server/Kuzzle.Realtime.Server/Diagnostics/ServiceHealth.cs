@@ -12,9 +12,16 @@ public sealed record ServiceProbe(string Name, string Backend, Func<Cancellation
 public sealed class ServiceHealth
 {
     private readonly List<ServiceProbe> _probes = [];
+    private readonly List<Func<bool>> _readiness = [];
+
+    /// <summary>True when every readiness condition holds (<c>GET /_ready</c>); checked without I/O.</summary>
+    public bool IsReady => _readiness.TrueForAll(ready => ready());
 
     /// <summary>Registers a service.</summary>
     public void Add(ServiceProbe probe) => _probes.Add(probe);
+
+    /// <summary>Registers a condition for readiness (e.g. "Redis is connected"), cheap enough to run on every probe.</summary>
+    public void AddReadiness(Func<bool> ready) => _readiness.Add(ready);
 
     /// <summary>Services by name with their backend.</summary>
     public JsonObject Describe()

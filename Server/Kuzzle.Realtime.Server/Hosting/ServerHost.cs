@@ -1,6 +1,7 @@
 using System.Net;
 using Kuzzle.Realtime.Server.Api;
 using Kuzzle.Realtime.Server.Api.Controllers;
+using Kuzzle.Realtime.Server.Cluster;
 using Kuzzle.Realtime.Server.Configuration;
 using Kuzzle.Realtime.Server.Diagnostics;
 using Kuzzle.Realtime.Server.Network;
@@ -151,6 +152,7 @@ public static class ServerHost
         services.AddSingleton<IAdminDirectory, StoredAdminDirectory>();
         services.AddSingleton(sp => new KoncordeEngine(new KoncordeOptions { MaxConditions = options.Limits.SubscriptionConditionsCount }));
         services.AddSingleton<Notifier>();
+        services.AddRealtimeCluster(storage, options);
         services.AddSingleton<HotelClerk>();
         services.AddSingleton<IRealtimeStatistics>(sp => sp.GetRequiredService<HotelClerk>());
         services.AddSingleton(sp => new Lazy<ApiDescription>(() => new ApiDescription(sp.GetRequiredService<ControllerTable>())));

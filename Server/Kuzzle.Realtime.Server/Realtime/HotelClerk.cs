@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using Kuzzle.Realtime.Koncorde;
 using Kuzzle.Realtime.Protocol.Errors;
+using Kuzzle.Realtime.Server.Cluster;
 using Kuzzle.Realtime.Server.Configuration;
 using Kuzzle.Realtime.Server.Diagnostics;
 using Kuzzle.Realtime.Server.Network.WebSockets;
@@ -27,6 +28,7 @@ public sealed class HotelClerk : IRealtimeStatistics
 {
     private readonly KoncordeEngine _koncorde;
     private readonly Notifier _notifier;
+    private readonly IRealtimeCluster _cluster;
     private readonly TimeProvider _time;
     private readonly int _maxRooms;
     private readonly Lock _lock = new();
@@ -35,12 +37,13 @@ public sealed class HotelClerk : IRealtimeStatistics
     private int _subscriptions;
 
     /// <summary>Creates the clerk and drops a connection's subscriptions when it goes away.</summary>
-    public HotelClerk(KoncordeEngine koncorde, Notifier notifier, ConnectionRegistry connections, EffectiveSettings settings, TimeProvider time)
+    public HotelClerk(KoncordeEngine koncorde, Notifier notifier, ConnectionRegistry connections, EffectiveSettings settings, TimeProvider time, IRealtimeCluster? cluster = null)
     {
         ArgumentNullException.ThrowIfNull(connections);
         ArgumentNullException.ThrowIfNull(settings);
         _koncorde = koncorde;
         _notifier = notifier;
+        _cluster = cluster ?? SingleNodeRealtime.Instance;
         _time = time;
         _maxRooms = settings.Options.Limits.SubscriptionRooms;
         connections.Disconnected += c => RemoveConnection(c.Id);
@@ -63,7 +66,21 @@ public sealed class HotelClerk : IRealtimeStatistics
 
     /// <summary>Subscribes with a filter; returns the room id and channel name.</summary>
     /// <exception cref="KuzzleException"><c>api.assert.koncorde_dsl_error</c>, <c>core.realtime.too_many_rooms</c>.</exception>
-    public (string RoomId, string Channel) Subscribe(string index, string collection, JsonElement filter, in SubscribeRequest request)
+    public (string RoomId, string Channel) Subscribe(string index, string collection, JsonElement filter, in SubscribeRequest request) =>
+        Subscribe(index, collection, filter, request, expectedRoomId: null);
+
+    /// <summary>
+    /// Joins a room another node has, creating it here from its filter (same filter, same id on every node).
+    /// </summary>
+    /// <exception cref="KuzzleException"><c>core.realtime.room_not_found</c> when the filter does not give that room id.</exception>
+    public (string RoomId, string Channel) JoinRemote(RemoteRoom remote, in SubscribeRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(remote);
+        using var filter = JsonDocument.Parse(remote.Filter);
+        return Subscribe(remote.Index, remote.Collection, filter.RootElement, request, expectedRoomId: remote.RoomId);
+    }
+
+    private (string RoomId, string Channel) Subscribe(string index, string collection, JsonElement filter, in SubscribeRequest request, string? expectedRoomId)
     {
         NormalizedFilter normalized;
         try
@@ -73,6 +90,11 @@ public sealed class HotelClerk : IRealtimeStatistics
         catch (KoncordeException ex)
         {
             throw KuzzleErrors.Api.Assert.KoncordeDslError.Create(ex.Message);
+        }
+
+        if (expectedRoomId is not null && normalized.Id != expectedRoomId)
+        {
+            throw KuzzleErrors.Core.Realtime.RoomNotFound.Create(expectedRoomId);
         }
 
         var channelName = new Channel(normalized.Id, request.Scope, request.Users, propagate: true).Name;
@@ -90,12 +112,12 @@ public sealed class HotelClerk : IRealtimeStatistics
                     throw KuzzleErrors.Core.Realtime.TooManyRooms.Create();
                 }
 
-                room = new Room(normalized.Id, index, collection);
+                room = new Room(normalized.Id, index, collection, _cluster.IsEnabled ? filter.GetRawText() : "{}");
                 _koncorde.Store(normalized);
                 _rooms[room.Id] = room;
             }
 
-            return Enter(room, request, includeIndex: true, action: "subscribe");
+            return Enter(room, request, includeIndex: expectedRoomId is null, action: expectedRoomId is null ? "subscribe" : "join");
         }
     }
 
@@ -172,6 +194,24 @@ public sealed class HotelClerk : IRealtimeStatistics
         }
     }
 
+    /// <summary>This node's room of that id, if any.</summary>
+    public bool TryGetRoom(string roomId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Room? room)
+    {
+        lock (_lock)
+        {
+            return _rooms.TryGetValue(roomId, out room);
+        }
+    }
+
+    /// <summary>Every room of this node with its subscriber count (cluster resynchronisation).</summary>
+    public IReadOnlyList<(Room Room, int Count)> RoomStates()
+    {
+        lock (_lock)
+        {
+            return _rooms.Values.Select(r => (r, r.Subscriptions.Count)).ToList();
+        }
+    }
+
     /// <summary>Rooms whose filter matches a document, given as its UTF-8 JSON text (valid JSON).</summary>
     public List<Room> Match(string index, string collection, ReadOnlyMemory<byte> document, string? documentId)
     {
@@ -224,7 +264,14 @@ public sealed class HotelClerk : IRealtimeStatistics
             channel.Connections = channel.Connections.Add(request.ConnectionId);
         }
 
-        if (entered)
+        if (entered && _cluster.IsEnabled)
+        {
+            // Sent by the cluster once it knows the count over every node.
+            _cluster.RoomChanged(room, room.Subscriptions.Count, new UserChange(
+                NotificationScope.In, action, subscription.Volatile, includeIndex, request.Protocol, request.Timestamp,
+                channelExisted ? null : request.ConnectionId));
+        }
+        else if (entered)
         {
             // Kuzzle's timing: the first member of a new channel does not hear its own arrival; a newcomer to an existing channel does.
             _notifier.NotifyUser(
@@ -269,6 +316,19 @@ public sealed class HotelClerk : IRealtimeStatistics
         {
             _rooms.Remove(room.Id);
             _koncorde.Remove(room.Id);
+        }
+
+        if (_cluster.IsEnabled)
+        {
+            // Also when the room is gone here: subscribers of the same room on other nodes hear this departure.
+            _cluster.RoomChanged(room, room.Subscriptions.Count, new UserChange(
+                NotificationScope.Out, "unsubscribe", subscription.Volatile, IncludeIndex: true, Protocol: null,
+                _time.GetUtcNow().ToUnixTimeMilliseconds(), Except: null));
+            return;
+        }
+
+        if (room.Subscriptions.Count == 0)
+        {
             return;
         }
 

@@ -23,7 +23,8 @@ public readonly record struct NotificationOrigin(
 public sealed class Notifier(ConnectionRegistry connections, NodeIdentity node)
 {
     /// <summary>Sends a document notification to the channels of the given rooms that accept the scope.</summary>
-    public int NotifyDocument(IEnumerable<Room> rooms, NotificationScope scope, string action, string @event, JsonElement source, string? documentId, in NotificationOrigin origin)
+    /// <param name="remote">True for a notification coming from another node: channels that do not propagate skip it.</param>
+    public int NotifyDocument(IEnumerable<Room> rooms, NotificationScope scope, string action, string @event, JsonElement source, string? documentId, in NotificationOrigin origin, bool remote = false)
     {
         byte[]? prefix = null;
         var delivered = 0;
@@ -31,7 +32,7 @@ public sealed class Notifier(ConnectionRegistry connections, NodeIdentity node)
         {
             foreach (var channel in room.ChannelList)
             {
-                if (!channel.Accepts(scope) || channel.Connections.IsEmpty)
+                if (!channel.Accepts(scope) || channel.Connections.IsEmpty || (remote && !channel.Propagate))
                 {
                     continue;
                 }
@@ -45,12 +46,13 @@ public sealed class Notifier(ConnectionRegistry connections, NodeIdentity node)
     }
 
     /// <summary>Sends a user notification (<c>in</c>/<c>out</c>) to the room's channels that accept it.</summary>
-    public void NotifyUser(Room room, NotificationScope direction, string action, int count, JsonElement subscriberVolatile, bool includeIndex, string? protocol, long timestamp, string? except = null)
+    public void NotifyUser(Room room, NotificationScope direction, string action, int count, JsonElement subscriberVolatile, bool includeIndex, string? protocol, long timestamp, string? except = null, bool remote = false)
     {
+        ArgumentNullException.ThrowIfNull(room);
         byte[]? prefix = null;
         foreach (var channel in room.ChannelList)
         {
-            if (!channel.AcceptsUsers(direction) || channel.Connections.IsEmpty)
+            if (!channel.AcceptsUsers(direction) || channel.Connections.IsEmpty || (remote && !channel.Propagate))
             {
                 continue;
             }

@@ -65,8 +65,11 @@ public sealed class Channel
 public sealed record Subscription(string ConnectionId, JsonElement Volatile);
 
 /// <summary>One (index, collection, normalised filter): shared by every connection whose filter normalises the same.</summary>
-public sealed class Room(string id, string index, string collection)
+public sealed class Room(string id, string index, string collection, string filter = "{}")
 {
+    /// <summary>The filter's JSON text as first subscribed, so another node can create the same room on <c>join</c>.</summary>
+    public string Filter { get; } = filter;
+
     /// <summary>Room id = Koncorde filter id.</summary>
     public string Id { get; } = id;
 

@@ -50,6 +50,11 @@ public sealed class ServerStorage : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(health);
         health.Add(new ServiceProbe("internalCache", Shared.Name, ct => PingAsync(Shared, ct)));
         health.Add(new ServiceProbe("storageEngine", Embedded.Name, ct => PingAsync(Embedded, ct)));
+        if (Redis is RedisStorage redis)
+        {
+            // A node cut from Redis cannot check new sessions nor reach the other nodes: the load balancer should prefer others.
+            health.AddReadiness(() => redis.IsConnected);
+        }
     }
 
     /// <inheritdoc />

@@ -20,6 +20,7 @@ public sealed class RedisStorage : IStorageProvider
     private RedisStorage(ConnectionMultiplexer connection, string keyPrefix, RedisStorageOptions options)
     {
         _connection = connection;
+        KeyPrefix = keyPrefix;
         _executor = new RedisExecutor(options.OperationTimeout);
         var keys = new RedisKeys(keyPrefix);
         var database = connection.GetDatabase();
@@ -46,6 +47,15 @@ public sealed class RedisStorage : IStorageProvider
 
     /// <summary>Whether the connection to Redis is currently up.</summary>
     public bool IsConnected => _connection.IsConnected;
+
+    /// <summary>
+    /// The connection, for components that need Redis structures the store contracts do not model (cluster membership and room
+    /// counts). They must keep their keys under <see cref="KeyPrefix"/> and out of the store's own key patterns.
+    /// </summary>
+    public IConnectionMultiplexer Connection => _connection;
+
+    /// <summary>Prefix of every key and channel of this store.</summary>
+    public string KeyPrefix { get; }
 
     /// <summary>
     /// Connects to Redis (StackExchange.Redis connection string, e.g. "127.0.0.1:6379,password=..."). Returns once the first attempt

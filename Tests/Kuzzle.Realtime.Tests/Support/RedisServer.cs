@@ -25,13 +25,22 @@ public sealed class RedisServer : IAsyncDisposable
     public static async Task<RedisServer> StartAsync(int? port = null)
     {
         var chosen = port ?? FreePort();
-        return await StartOnAsync(chosen);
+        return await StartOnAsync(chosen, null);
     }
 
-    private static async Task<RedisServer> StartOnAsync(int port)
+    /// <summary>
+    /// Starts redis-server with AOF persistence (<c>appendfsync everysec</c>) in <paramref name="directory"/>, so a restart on the same
+    /// directory keeps what was written more than about a second before a crash.
+    /// </summary>
+    public static Task<RedisServer> StartPersistentAsync(string directory, int? port = null) => StartOnAsync(port ?? FreePort(), directory);
+
+    private static async Task<RedisServer> StartOnAsync(int port, string? aofDirectory)
     {
         var psi = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" })
+        string[] persistence = aofDirectory is null
+            ? ["--appendonly", "no"]
+            : ["--appendonly", "yes", "--appendfsync", "everysec", "--dir", aofDirectory];
+        foreach (var a in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "" }.Concat(persistence))
         {
             psi.ArgumentList.Add(a);
         }

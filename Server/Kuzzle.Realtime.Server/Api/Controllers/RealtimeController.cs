@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Kuzzle.Realtime.Protocol.Errors;
 using Kuzzle.Realtime.Protocol.Requests;
 using Kuzzle.Realtime.Protocol.Responses;
+using Kuzzle.Realtime.Server.Cluster;
 using Kuzzle.Realtime.Server.Network.Buffers;
 using Kuzzle.Realtime.Server.Network.WebSockets;
 using Kuzzle.Realtime.Server.Realtime;
@@ -14,10 +15,13 @@ namespace Kuzzle.Realtime.Server.Api.Controllers;
 /// The <c>realtime</c> controller (realtime.md §2): pub/sub with Koncorde filters, no storage. Errors:
 /// <c>api.assert.missing_argument</c>, <c>api.assert.body_required</c>, <c>api.assert.koncorde_dsl_error</c>,
 /// <c>core.realtime.invalid_scope</c>, <c>core.realtime.invalid_users</c>, <c>core.realtime.too_many_rooms</c>,
-/// <c>core.realtime.room_not_found</c>, <c>core.realtime.not_subscribed</c>.
+/// <c>core.realtime.room_not_found</c>, <c>core.realtime.not_subscribed</c>; with several nodes, <c>services.cache.not_connected</c>
+/// when <c>count</c>, <c>list</c> or a cross-node <c>join</c> needs Redis and it is away.
 /// </summary>
-public sealed class RealtimeController(HotelClerk clerk, Notifier notifier, IRightsPolicy rights, TimeProvider time) : IApiController
+public sealed class RealtimeController(HotelClerk clerk, Notifier notifier, IRightsPolicy rights, TimeProvider time, IRealtimeCluster? cluster = null) : IApiController
 {
+    private readonly IRealtimeCluster _cluster = cluster ?? SingleNodeRealtime.Instance;
+
     /// <inheritdoc />
     public string Name => "realtime";
 
@@ -25,31 +29,43 @@ public sealed class RealtimeController(HotelClerk clerk, Notifier notifier, IRig
     public void Register(ControllerTableBuilder table)
     {
         ArgumentNullException.ThrowIfNull(table);
-        table.Add(Name, "count", Count)
-            .Add(Name, "join", Join)
+        table.Add(Name, "count", CountAsync)
+            .Add(Name, "join", JoinAsync)
             .Add(Name, "list", ListAsync)
             .Add(Name, "publish", Publish)
-            .Add(Name, "subscribe", Subscribe)
+            .Add(Name, "subscribe", SubscribeAsync)
             .Add(Name, "unsubscribe", Unsubscribe)
             .Add(Name, "validate", Validate);
     }
 
-    private ValueTask<ApiResult?> Subscribe(RequestContext context, CancellationToken cancellationToken)
+    private async ValueTask<ApiResult?> SubscribeAsync(RequestContext context, CancellationToken cancellationToken)
     {
         var input = context.Input;
         var index = RequiredName(input, "index");
         var collection = RequiredName(input, "collection");
         var filter = input.HasBody ? input.GetBodyObject() : throw KuzzleErrors.Api.Assert.BodyRequired.Create();
         var request = BuildSubscribeRequest(context);
+
+        // Before acknowledging: once the client has its room id, publishes from any node must reach it.
+        await _cluster.WatchCollectionAsync(index, collection, cancellationToken);
         var (roomId, channel) = clerk.Subscribe(index, collection, filter, request);
-        return RoomAndChannel(roomId, channel);
+        return await RoomAndChannel(roomId, channel);
     }
 
-    private ValueTask<ApiResult?> Join(RequestContext context, CancellationToken cancellationToken)
+    private async ValueTask<ApiResult?> JoinAsync(RequestContext context, CancellationToken cancellationToken)
     {
         var roomId = context.Input.GetBodyString("roomId");
-        var (id, channel) = clerk.Join(roomId, BuildSubscribeRequest(context));
-        return RoomAndChannel(id, channel);
+        var request = BuildSubscribeRequest(context);
+        if (_cluster.IsEnabled && !clerk.TryGetRoom(roomId, out _)
+            && await _cluster.FindRoomAsync(roomId, cancellationToken) is { } remote)
+        {
+            await _cluster.WatchCollectionAsync(remote.Index, remote.Collection, cancellationToken);
+            var (joined, joinedChannel) = clerk.JoinRemote(remote, request);
+            return await RoomAndChannel(joined, joinedChannel);
+        }
+
+        var (id, channel) = clerk.Join(roomId, request);
+        return await RoomAndChannel(id, channel);
     }
 
     private ValueTask<ApiResult?> Unsubscribe(RequestContext context, CancellationToken cancellationToken)
@@ -59,16 +75,26 @@ public sealed class RealtimeController(HotelClerk clerk, Notifier notifier, IRig
         return Result(new JsonObject { ["roomId"] = roomId });
     }
 
-    private ValueTask<ApiResult?> Count(RequestContext context, CancellationToken cancellationToken)
+    private async ValueTask<ApiResult?> CountAsync(RequestContext context, CancellationToken cancellationToken)
     {
         var roomId = context.Input.GetBodyString("roomId");
-        return Result(new JsonObject { ["count"] = clerk.Count(roomId) });
+        var remote = _cluster.IsEnabled ? await _cluster.RemoteCountAsync(roomId, cancellationToken) : 0;
+        return ApiResult.From(new JsonObject { ["count"] = clerk.Count(roomId) + remote });
     }
 
     private async ValueTask<ApiResult?> ListAsync(RequestContext context, CancellationToken cancellationToken)
     {
         var result = new JsonObject();
-        foreach (var group in clerk.List().GroupBy(r => r.Index, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        IEnumerable<(string Index, string Collection, string RoomId, int Count)> all = clerk.List();
+        if (_cluster.IsEnabled)
+        {
+            var remote = await _cluster.RemoteRoomsAsync(cancellationToken);
+            all = all.Concat(remote.Select(r => (r.Index, r.Collection, r.RoomId, r.Count)))
+                .GroupBy(r => (r.Index, r.Collection, r.RoomId))
+                .Select(g => (g.Key.Index, g.Key.Collection, g.Key.RoomId, g.Sum(r => r.Count)));
+        }
+
+        foreach (var group in all.GroupBy(r => r.Index, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var collections = new JsonObject();
             foreach (var byCollection in group.GroupBy(r => r.Collection, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
@@ -132,6 +158,13 @@ public sealed class RealtimeController(HotelClerk clerk, Notifier notifier, IRig
                 var origin = new NotificationOrigin(
                     context.RequestId, now, input.Volatile, index, collection, "realtime", context.Connection.Protocol);
                 notifier.NotifyDocument(rooms, NotificationScope.In, "publish", "publish", source.RootElement, documentId, origin);
+            }
+
+            if (_cluster.IsEnabled)
+            {
+                _cluster.PublishDocument(
+                    index, collection, frame.Memory, documentId,
+                    new NotificationOrigin(context.RequestId, now, input.Volatile, index, collection, "realtime", context.Connection.Protocol));
             }
         }
         finally

@@ -10,6 +10,8 @@ using Kuzzle.Realtime.Server.Network.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Kuzzle.Realtime.Server.Network.Http;
 
 /// <summary>
@@ -75,7 +77,8 @@ public sealed class HttpEndpoint
 
         if (verb == "GET" && rawPath == "/_ready")
         {
-            await WriteProbeAsync(http, _funnel.IsShuttingDown || _gate.IsOverloaded ? 503 : 200);
+            var ready = !_funnel.IsShuttingDown && !_gate.IsOverloaded && http.RequestServices.GetRequiredService<Diagnostics.ServiceHealth>().IsReady;
+            await WriteProbeAsync(http, ready ? 200 : 503);
             return;
         }
 
