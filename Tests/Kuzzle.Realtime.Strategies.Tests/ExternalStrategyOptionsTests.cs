@@ -51,6 +51,18 @@ public sealed class ExternalStrategyOptionsTests
         Assert.That(options.GroupProfiles["ADMINS"], Is.EqualTo(new[] { "admin" }));
     }
 
+    [Test]
+    public void Ldap_tls_trust_needs_tls_and_an_existing_directory()
+    {
+        var existing = JsonSerializer.Serialize(Path.GetTempPath());
+        var withoutTls = Assert.Throws<StrategyConfigurationException>(() => LdapOptions.Parse("ldap", Json($$"""{"url":"ldap://x","searchBase":"dc=x","tlsCaDirectory":{{existing}}}""")));
+        Assert.That(withoutTls!.Message, Does.Contain("tlsCaDirectory"));
+        Assert.Throws<StrategyConfigurationException>(() => LdapOptions.Parse("ldap", Json("""{"url":"ldaps://x","searchBase":"dc=x","tlsCaDirectory":"/no/such/directory"}""")));
+        Assert.Throws<StrategyConfigurationException>(() => LdapOptions.Parse("ldap", Json("""{"url":"ldaps://x","searchBase":"dc=x","starttls":true}""")));
+        var startTls = LdapOptions.Parse("ldap", Json($$"""{"url":"ldap://x","searchBase":"dc=x","starttls":true,"tlsCaDirectory":{{existing}}}"""));
+        Assert.That(startTls.UsesTls && startTls.TlsCaDirectory == Path.GetFullPath(Path.GetTempPath()), Is.True);
+    }
+
     private static OAuthOptions OAuth(string json) => OAuthOptions.Parse("p", Json(json));
 
     private static string Config(string provider, string top = "") => "{" + top + "\"credentials\":{" + provider + Credentials + "}}";

@@ -42,6 +42,16 @@ public sealed class ExternalStrategiesTests
             $"--Kuzzle:Auth:Strategies:{name}:Options:kuzzleAttributesMapping:email=userMail",
             $"--Kuzzle:Auth:Strategies:{name}:Options:timeout=2000",
         ];
+        string[] Ldap(string name, string url, string caDirectory) =>
+        [
+            $"--Kuzzle:Auth:Strategies:{name}:Assembly={ldap}",
+            $"--Kuzzle:Auth:Strategies:{name}:Options:url={url}",
+            $"--Kuzzle:Auth:Strategies:{name}:Options:tlsCaDirectory={caDirectory}",
+            $"--Kuzzle:Auth:Strategies:{name}:Options:bindDN={Slapd.AdminDn}",
+            $"--Kuzzle:Auth:Strategies:{name}:Options:bindCredentials={Slapd.AdminPassword}",
+            $"--Kuzzle:Auth:Strategies:{name}:Options:searchBase=ou=people,{Slapd.Suffix}",
+            $"--Kuzzle:Auth:Strategies:{name}:Options:timeout=3000",
+        ];
         _server = await TestServer.StartAsync(
         [
             "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -57,6 +67,13 @@ public sealed class ExternalStrategiesTests
             $"--Kuzzle:Auth:Strategies:ldap:Options:groupSearchBase=ou=groups,{Slapd.Suffix}",
             "--Kuzzle:Auth:Strategies:ldap:Options:groupProfiles:admins:0=admin",
             "--Kuzzle:Auth:Strategies:ldap:Options:persist:0=mail",
+            .. Ldap("ldaps", $"ldaps://127.0.0.1:{_slapd.TlsPort}", _slapd.TrustedCaDirectory),
+            .. Ldap("ldapstarttls", _slapd.Url, _slapd.TrustedCaDirectory),
+            "--Kuzzle:Auth:Strategies:ldapstarttls:Options:starttls=true",
+            .. Ldap("ldapsuntrusted", $"ldaps://127.0.0.1:{_slapd.TlsPort}", _slapd.UntrustedCaDirectory),
+            .. Ldap("ldapstarttlsuntrusted", _slapd.Url, _slapd.UntrustedCaDirectory),
+            "--Kuzzle:Auth:Strategies:ldapstarttlsuntrusted:Options:starttls=true",
+            .. Ldap("ldapsmismatch", $"ldaps://localhost:{_slapd.TlsPort}", _slapd.TrustedCaDirectory),
             $"--Kuzzle:Auth:Strategies:ldapdown:Assembly={ldap}",
             $"--Kuzzle:Auth:Strategies:ldapdown:Options:url=ldap://127.0.0.1:{deadPort}",
             $"--Kuzzle:Auth:Strategies:ldapdown:Options:searchBase={Slapd.Suffix}",
@@ -97,7 +114,7 @@ public sealed class ExternalStrategiesTests
     {
         var (_, body) = await Http(HttpMethod.Get, "/strategies");
         Assert.That(body.GetProperty("result").EnumerateArray().Select(s => s.GetString()),
-            Is.EquivalentTo(new[] { "local", "ldap", "ldapdown", "oidc", "oidcclosed", "oidcdown", "github" }));
+            Is.EquivalentTo(new[] { "local", "ldap", "ldaps", "ldapstarttls", "ldapsuntrusted", "ldapstarttlsuntrusted", "ldapsmismatch", "ldapdown", "oidc", "oidcclosed", "oidcdown", "github" }));
     }
 
     [Test]
@@ -129,6 +146,36 @@ public sealed class ExternalStrategiesTests
             Assert.That(injectionStatus, Is.EqualTo(HttpStatusCode.Unauthorized), "a filter wildcard in the username matches nobody");
             Assert.That(emptyStatus, Is.EqualTo(HttpStatusCode.Unauthorized), "no unauthenticated bind");
         });
+    }
+
+    [TestCase("ldaps")]
+    [TestCase("ldapstarttls")]
+    public async Task Ldap_login_over_tls_succeeds_when_the_plugin_trusts_the_directory_ca(string strategy)
+    {
+        var (status, body) = await LdapLogin("alice", "alice-secret", strategy);
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), body.ToString());
+        var (wrongStatus, _) = await LdapLogin("alice", "not-her-password", strategy);
+        Assert.That(wrongStatus, Is.EqualTo(HttpStatusCode.Unauthorized), "the password is still checked over TLS");
+    }
+
+    [TestCase("ldapsuntrusted", "127.0.0.1")]
+    [TestCase("ldapstarttlsuntrusted", "127.0.0.1")]
+    [TestCase("ldapsmismatch", "localhost")]
+    public async Task Ldap_over_tls_refuses_an_untrusted_or_misnamed_certificate_clearly_and_quickly(string strategy, string host)
+    {
+        var started = DateTime.UtcNow;
+        var (status, body) = await LdapLogin("alice", "alice-secret", strategy);
+        Assert.Multiple(() =>
+        {
+            Assert.That((int)status, Is.EqualTo(503), body.ToString());
+            Assert.That(body.GetProperty("error").GetProperty("message").GetString(), Is.EqualTo(
+                $"The directory of strategy \"{strategy}\" failed the TLS handshake: its certificate is not issued by a trusted CA "
+                + $"(see tlsCaDirectory) or does not name the host \"{host}\"."));
+            Assert.That(DateTime.UtcNow - started, Is.LessThan(TimeSpan.FromSeconds(3)), "refused at the handshake, not after a timeout");
+        });
+
+        var (nowStatus, _) = await Http(HttpMethod.Get, "/_now");
+        Assert.That(nowStatus, Is.EqualTo(HttpStatusCode.OK), "the server is still up");
     }
 
     [Test]
