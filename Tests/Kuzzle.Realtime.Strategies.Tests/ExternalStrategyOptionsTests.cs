@@ -34,6 +34,23 @@ public sealed class ExternalStrategyOptionsTests
         Assert.That(PendingAuthorizations.Challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"), Is.EqualTo("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"));
     }
 
+    [Test]
+    public void Oauth_browser_binding_matches_only_its_own_cookie()
+    {
+        var value = BrowserBinding.NewValue();
+        var hash = BrowserBinding.Hash(value);
+        Dictionary<string, string> Cookie(string header) => new(StringComparer.OrdinalIgnoreCase) { ["Cookie"] = header };
+        Assert.Multiple(() =>
+        {
+            Assert.That(BrowserBinding.Matches(Cookie($"a=b; kuzzleOAuthBinding-p={value}; c=d"), "p", hash), Is.True);
+            Assert.That(BrowserBinding.Matches(Cookie($"kuzzleOAuthBinding-q={value}"), "p", hash), Is.False, "another strategy's cookie");
+            Assert.That(BrowserBinding.Matches(Cookie("kuzzleOAuthBinding-p=" + BrowserBinding.NewValue()), "p", hash), Is.False);
+            Assert.That(BrowserBinding.Matches(new Dictionary<string, string>(), "p", hash), Is.False);
+            Assert.That(BrowserBinding.SetCookie("p", value, TimeSpan.FromMinutes(5), secure: true),
+                Is.EqualTo($"kuzzleOAuthBinding-p={value}; Max-Age=300; Path=/_login; HttpOnly; SameSite=Lax; Secure"));
+        });
+    }
+
     [TestCase("alice", "alice")]
     [TestCase("*", "\\2a")]
     [TestCase("a)(uid=*", "a\\29\\28uid=\\2a")]
