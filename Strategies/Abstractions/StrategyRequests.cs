@@ -16,6 +16,12 @@ public sealed record StrategyLoginRequest(
     IReadOnlyDictionary<string, string> Headers,
     IPAddress? RemoteAddress)
 {
+    /// <summary>
+    /// How the request arrived: <c>http</c> or <c>websocket</c>; null for internal logins. Browser-bound flows (the OAuth
+    /// binding cookie) only exist over HTTP, where the response reaches the browser that will follow the redirect.
+    /// </summary>
+    public string? Protocol { get; init; }
+
     /// <summary>A request with only a body (tests, internal logins such as a password reset).</summary>
     public static StrategyLoginRequest FromBody(JsonElement body) =>
         new(body, EmptyArguments, EmptyHeaders, null);

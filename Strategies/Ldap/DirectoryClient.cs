@@ -17,6 +17,8 @@ internal sealed class DirectoryClient(string strategy, LdapOptions options) : ID
     private const int TimeoutCode = 85;
     private const int ConnectError = 91;
 
+    private int Port => options.Url.IsDefaultPort || options.Url.Port <= 0 ? (options.Url.Scheme == "ldaps" ? 636 : 389) : options.Url.Port;
+
     private readonly SemaphoreSlim _gate = new(options.MaxConcurrency, options.MaxConcurrency);
 
     /// <summary>The account named <paramref name="username"/>: null when none or several match.</summary>
@@ -89,8 +91,7 @@ internal sealed class DirectoryClient(string strategy, LdapOptions options) : ID
 
     private LdapConnection Connect(string? dn, string? password)
     {
-        var port = options.Url.IsDefaultPort || options.Url.Port <= 0 ? (options.Url.Scheme == "ldaps" ? 636 : 389) : options.Url.Port;
-        var connection = new LdapConnection(new LdapDirectoryIdentifier(options.Url.Host, port, fullyQualifiedDnsHostName: false, connectionless: false))
+        var connection = new LdapConnection(new LdapDirectoryIdentifier(options.Url.Host, Port, fullyQualifiedDnsHostName: false, connectionless: false))
         {
             Timeout = options.Timeout,
             AuthType = dn is null ? AuthType.Anonymous : AuthType.Basic,
@@ -99,13 +100,9 @@ internal sealed class DirectoryClient(string strategy, LdapOptions options) : ID
         {
             connection.SessionOptions.ProtocolVersion = 3;
             connection.SessionOptions.ReferralChasing = ReferralChasingOptions.None;
-            if (options.Url.Scheme == "ldaps")
+            if (options.UsesTls)
             {
-                connection.SessionOptions.SecureSocketLayer = true;
-            }
-            else if (options.StartTls)
-            {
-                connection.SessionOptions.StartTransportLayerSecurity(null);
+                StartTls(connection);
             }
 
             if (dn is null)
@@ -123,6 +120,43 @@ internal sealed class DirectoryClient(string strategy, LdapOptions options) : ID
         {
             connection.Dispose();
             throw;
+        }
+    }
+
+    // libldap verifies the certificate (chain and host name; TLS_REQCERT demand by default) and there is deliberately no
+    // option to skip it. The trust directory must be set before the handle's own TLS context is created (NEWCTX), so
+    // each connection gets this strategy's trust without touching libldap's process-wide defaults.
+    private void StartTls(LdapConnection connection)
+    {
+        var session = connection.SessionOptions;
+        if (!OperatingSystem.IsWindows())
+        {
+            if (options.TlsCaDirectory is { } caDirectory)
+            {
+                session.TrustedCertificatesDirectory = caDirectory;
+            }
+
+            session.StartNewTlsSessionContext();
+        }
+
+        if (options.Url.Scheme == "ldaps")
+        {
+            session.SecureSocketLayer = true;
+            return;
+        }
+
+        // System.DirectoryServices.Protocols (10.0) on Linux gives the handle its URI only when it first talks to the
+        // server, so StartTLS on a fresh connection targets nothing: read the root DSE first (public, carries no secret,
+        // and needs no bind), then upgrade. A failed upgrade throws: nothing is ever sent in clear after this point.
+        connection.AutoBind = false;
+        connection.SendRequest(new SearchRequest(string.Empty, "(objectClass=*)", SearchScope.Base, "supportedExtension"), options.Timeout);
+        try
+        {
+            session.StartTransportLayerSecurity(null);
+        }
+        catch (DirectoryException ex)
+        {
+            throw new DirectoryTlsException(ex);
         }
     }
 
@@ -159,8 +193,18 @@ internal sealed class DirectoryClient(string strategy, LdapOptions options) : ID
         {
             throw TimedOut();
         }
+        catch (DirectoryTlsException)
+        {
+            throw TlsRefused();
+        }
         catch (LdapException ex) when (ex.ErrorCode is ServerDown or ConnectError)
         {
+            // libldap reports a failed ldaps:// handshake as "server down": a port that accepts TCP tells the two apart.
+            if (options.Url.Scheme == "ldaps" && await AcceptsTcpAsync(cancellationToken))
+            {
+                throw TlsRefused();
+            }
+
             throw new StrategyException(503, $"The directory of strategy \"{strategy}\" is unreachable.");
         }
         catch (LdapException ex) when (ex.ErrorCode == TimeoutCode)
@@ -177,9 +221,32 @@ internal sealed class DirectoryClient(string strategy, LdapOptions options) : ID
         }
     }
 
+    private StrategyException TlsRefused() =>
+        new(503, $"The directory of strategy \"{strategy}\" failed the TLS handshake: its certificate is not issued by a trusted CA "
+            + $"(see tlsCaDirectory) or does not name the host \"{options.Url.Host}\".");
+
+    private async Task<bool> AcceptsTcpAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Timeout);
+        try
+        {
+            using var client = new System.Net.Sockets.TcpClient();
+            await client.ConnectAsync(options.Url.Host, Port, timeout.Token);
+            return true;
+        }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     private StrategyException TimedOut() =>
         new(504, $"The directory of strategy \"{strategy}\" did not answer within {options.Timeout.TotalSeconds:0.#} s.");
 }
+
+/// <summary>StartTLS was refused or its handshake failed (untrusted certificate, host name mismatch).</summary>
+internal sealed class DirectoryTlsException(DirectoryException inner) : Exception("StartTLS failed.", inner);
 
 /// <summary>A directory account found by the user search.</summary>
 /// <param name="Dn">Its distinguished name.</param>

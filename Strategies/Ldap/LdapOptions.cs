@@ -5,8 +5,8 @@ namespace Kuzzle.Realtime.Strategies.Ldap;
 /// <summary>
 /// Settings (passport-ldapauth's <c>server</c> keys, at the top level or under <c>server</c>): <c>url</c>
 /// (<c>ldap://</c> or <c>ldaps://</c>), <c>bindDN</c> + <c>bindCredentials</c> (the search account; anonymous when absent),
-/// <c>searchBase</c>, <c>searchFilter</c> (<c>{{username}}</c> is replaced by the escaped login name), <c>starttls</c>
-/// (certificates are checked by libldap: <c>/etc/ldap/ldap.conf</c> or <c>LDAPTLS_CACERT</c>), <c>timeout</c>; groups: <c>groupSearchBase</c>, <c>groupSearchFilter</c>
+/// <c>searchBase</c>, <c>searchFilter</c> (<c>{{username}}</c> is replaced by the escaped login name), <c>starttls</c>,
+/// <c>tlsCaDirectory</c> (CA certificates trusted for this directory, besides the system's), <c>timeout</c>; groups: <c>groupSearchBase</c>, <c>groupSearchFilter</c>
 /// (<c>{{dn}}</c> = the user's DN), <c>groupProfiles</c> (group DN or cn → profiles); users: <c>defaultProfiles</c>,
 /// <c>autoCreate</c>, <c>persist</c> (LDAP attributes stored with the credentials), <c>maxConcurrency</c>.
 /// </summary>
@@ -29,6 +29,15 @@ public sealed record LdapOptions
 
     /// <summary>Upgrade <c>ldap://</c> connections with StartTLS.</summary>
     public bool StartTls { get; init; }
+
+    /// <summary>
+    /// A directory of PEM CA certificates trusted for this directory's TLS certificate, on top of the system trust
+    /// (<c>ldap.conf</c>); null trusts the system alone. The certificate is always verified, host name included.
+    /// </summary>
+    public string? TlsCaDirectory { get; init; }
+
+    /// <summary>True when connections are encrypted (<c>ldaps://</c> or StartTLS).</summary>
+    public bool UsesTls => Url.Scheme == "ldaps" || StartTls;
 
     /// <summary>Bound of each directory operation (connect, bind, search).</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(5);
@@ -72,6 +81,35 @@ public sealed record LdapOptions
             throw server.Invalid("searchFilter", "a filter containing {{username}}");
         }
 
+        var startTls = server.Boolean("starttls", server.Boolean("startTls", false));
+        if (startTls && url.Scheme == "ldaps")
+        {
+            throw server.Invalid("starttls", "false with an ldaps:// url (the connection is already encrypted)");
+        }
+
+        var caDirectory = server.Text("tlsCaDirectory");
+        if (caDirectory is not null)
+        {
+            // A trust setting that would silently do nothing reads as protection that is not there: refuse it.
+            if (url.Scheme != "ldaps" && !startTls)
+            {
+                throw server.Invalid("tlsCaDirectory", "used only with an ldaps:// url or starttls");
+            }
+
+            // Windows' LDAP client takes its trust from the certificate store only.
+            if (OperatingSystem.IsWindows())
+            {
+                throw server.Invalid("tlsCaDirectory", "unset on Windows (trust the CA in the machine certificate store)");
+            }
+
+            if (!Directory.Exists(caDirectory))
+            {
+                throw server.Invalid("tlsCaDirectory", "an existing directory of PEM CA certificates");
+            }
+
+            caDirectory = Path.GetFullPath(caDirectory);
+        }
+
         var maxConcurrency = server.Section.TryGetProperty("maxConcurrency", out var mc) && mc.TryGetInt32(out var n) ? n : 8;
         return new LdapOptions
         {
@@ -80,7 +118,8 @@ public sealed record LdapOptions
             BindCredentials = server.Text("bindCredentials"),
             SearchBase = server.RequiredText("searchBase"),
             SearchFilter = filter,
-            StartTls = server.Boolean("starttls", server.Boolean("startTls", false)),
+            StartTls = startTls,
+            TlsCaDirectory = caDirectory,
             Timeout = server.Duration("timeout", TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1)),
             GroupSearchBase = server.Text("groupSearchBase"),
             GroupSearchFilter = server.Text("groupSearchFilter", "(member={{dn}})")!,

@@ -41,7 +41,7 @@ internal sealed partial class OAuthStrategy : IAuthenticationStrategy, IDisposab
         var error = Argument(request, "error");
         if (code is null && error is null)
         {
-            return await RedirectToProviderAsync(cancellationToken);
+            return await RedirectToProviderAsync(request, cancellationToken);
         }
 
         // Whatever the outcome, a callback uses up its state: a replayed or forged callback finds nothing.
@@ -49,6 +49,13 @@ internal sealed partial class OAuthStrategy : IAuthenticationStrategy, IDisposab
         if (pending is null)
         {
             return StrategyVerifyResult.Failure("Invalid OAuth state: unknown, expired or already used.");
+        }
+
+        // Checked after the state is used up, so a refused callback cannot be retried with another cookie.
+        if (pending.BindingHash is { } bindingHash && !BrowserBinding.Matches(request.Headers, Name, bindingHash))
+        {
+            return StrategyVerifyResult.Failure(
+                "OAuth login refused: this callback does not come from the browser that started the login (missing or wrong binding cookie).");
         }
 
         if (error is not null)
@@ -108,10 +115,13 @@ internal sealed partial class OAuthStrategy : IAuthenticationStrategy, IDisposab
 
     public void Dispose() => _provider.Dispose();
 
-    private async ValueTask<StrategyVerifyResult> RedirectToProviderAsync(CancellationToken cancellationToken)
+    private async ValueTask<StrategyVerifyResult> RedirectToProviderAsync(StrategyLoginRequest request, CancellationToken cancellationToken)
     {
         var endpoints = await _provider.GetEndpointsAsync(cancellationToken);
-        var pending = await _pending.StartAsync(cancellationToken);
+
+        // Only an HTTP answer reaches the browser that follows the redirect: bind those logins to it (BrowserBinding).
+        var binding = request.Protocol == "http" ? BrowserBinding.NewValue() : null;
+        var pending = await _pending.StartAsync(binding is null ? null : BrowserBinding.Hash(binding), cancellationToken);
         var scope = _options.Scope.ToList();
         if (_options.IsOpenIdConnect && !scope.Contains("openid"))
         {
@@ -140,7 +150,13 @@ internal sealed partial class OAuthStrategy : IAuthenticationStrategy, IDisposab
         var separator = string.IsNullOrEmpty(endpoints.Authorization.Query) ? "?" : "&";
         var location = endpoints.Authorization.AbsoluteUri + separator
             + string.Join('&', query.Select(q => Uri.EscapeDataString(q.Key) + "=" + Uri.EscapeDataString(q.Value)));
-        return StrategyVerifyResult.Redirection(new StrategyRedirect(302, new Dictionary<string, string>(StringComparer.Ordinal) { ["Location"] = location }));
+        var headers = new Dictionary<string, string>(StringComparer.Ordinal) { ["Location"] = location };
+        if (binding is not null)
+        {
+            headers["Set-Cookie"] = BrowserBinding.SetCookie(Name, binding, _options.StateTtl, _options.CallbackUrl.Scheme == Uri.UriSchemeHttps);
+        }
+
+        return StrategyVerifyResult.Redirection(new StrategyRedirect(302, headers));
     }
 
     private static string? Argument(StrategyLoginRequest request, string name) =>

@@ -21,13 +21,17 @@ internal sealed class PendingAuthorizations(IStrategyCredentialStore store, Time
     private long _sweptUpTo = Bucket(time.GetUtcNow(), ttl) - (long)Math.Ceiling(TimeSpan.FromDays(1) / ttl);
     private int _sweeping;
 
-    /// <summary>Starts a login: fresh state, nonce and PKCE verifier, stored until <see cref="ConsumeAsync"/> or expiry.</summary>
-    public async ValueTask<PendingAuthorization> StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a login: fresh state, nonce and PKCE verifier, stored until <see cref="ConsumeAsync"/> or expiry; with
+    /// <paramref name="bindingHash"/> (see <see cref="BrowserBinding"/>) the callback must prove the same browser.
+    /// </summary>
+    public async ValueTask<PendingAuthorization> StartAsync(string? bindingHash, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var pending = new PendingAuthorization(RandomToken(), RandomToken(), RandomToken(), now + ttl);
+        var pending = new PendingAuthorization(RandomToken(), RandomToken(), RandomToken(), now + ttl, bindingHash);
         var source = new JsonObject
         {
+            ["binding"] = bindingHash,
             ["verifier"] = pending.Verifier,
             ["nonce"] = pending.Nonce,
             ["expiresAt"] = pending.ExpiresAt.ToUnixTimeMilliseconds(),
@@ -70,7 +74,12 @@ internal sealed class PendingAuthorizations(IStrategyCredentialStore store, Time
         var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds(source.GetProperty("expiresAt").GetInt64());
         return expiresAt <= time.GetUtcNow()
             ? null
-            : new PendingAuthorization(state, source.GetProperty("verifier").GetString()!, source.GetProperty("nonce").GetString()!, expiresAt);
+            : new PendingAuthorization(
+                state,
+                source.GetProperty("verifier").GetString()!,
+                source.GetProperty("nonce").GetString()!,
+                expiresAt,
+                source.TryGetProperty("binding", out var binding) && binding.ValueKind == JsonValueKind.String ? binding.GetString() : null);
     }
 
     /// <summary>The S256 PKCE challenge of a verifier (RFC 7636 §4.2).</summary>
@@ -128,5 +137,5 @@ internal sealed class PendingAuthorizations(IStrategyCredentialStore store, Time
     }
 }
 
-/// <summary>One started login.</summary>
-internal sealed record PendingAuthorization(string State, string Verifier, string Nonce, DateTimeOffset ExpiresAt);
+/// <summary>One started login; <paramref name="BindingHash"/> is null for an unbound (WebSocket) login.</summary>
+internal sealed record PendingAuthorization(string State, string Verifier, string Nonce, DateTimeOffset ExpiresAt, string? BindingHash);

@@ -34,6 +34,23 @@ public sealed class ExternalStrategyOptionsTests
         Assert.That(PendingAuthorizations.Challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"), Is.EqualTo("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"));
     }
 
+    [Test]
+    public void Oauth_browser_binding_matches_only_its_own_cookie()
+    {
+        var value = BrowserBinding.NewValue();
+        var hash = BrowserBinding.Hash(value);
+        Dictionary<string, string> Cookie(string header) => new(StringComparer.OrdinalIgnoreCase) { ["Cookie"] = header };
+        Assert.Multiple(() =>
+        {
+            Assert.That(BrowserBinding.Matches(Cookie($"a=b; kuzzleOAuthBinding-p={value}; c=d"), "p", hash), Is.True);
+            Assert.That(BrowserBinding.Matches(Cookie($"kuzzleOAuthBinding-q={value}"), "p", hash), Is.False, "another strategy's cookie");
+            Assert.That(BrowserBinding.Matches(Cookie("kuzzleOAuthBinding-p=" + BrowserBinding.NewValue()), "p", hash), Is.False);
+            Assert.That(BrowserBinding.Matches(new Dictionary<string, string>(), "p", hash), Is.False);
+            Assert.That(BrowserBinding.SetCookie("p", value, TimeSpan.FromMinutes(5), secure: true),
+                Is.EqualTo($"kuzzleOAuthBinding-p={value}; Max-Age=300; Path=/_login; HttpOnly; SameSite=Lax; Secure"));
+        });
+    }
+
     [TestCase("alice", "alice")]
     [TestCase("*", "\\2a")]
     [TestCase("a)(uid=*", "a\\29\\28uid=\\2a")]
@@ -49,6 +66,18 @@ public sealed class ExternalStrategyOptionsTests
         Assert.Throws<StrategyConfigurationException>(() => LdapOptions.Parse("ldap", Json("""{"url":"ldap://x","searchBase":"dc=x","searchFilter":"(uid=bob)"}""")));
         var options = LdapOptions.Parse("ldap", Json("""{"server":{"url":"ldaps://x","searchBase":"dc=x"},"groupProfiles":{"admins":"admin"}}"""));
         Assert.That(options.GroupProfiles["ADMINS"], Is.EqualTo(new[] { "admin" }));
+    }
+
+    [Test]
+    public void Ldap_tls_trust_needs_tls_and_an_existing_directory()
+    {
+        var existing = JsonSerializer.Serialize(Path.GetTempPath());
+        var withoutTls = Assert.Throws<StrategyConfigurationException>(() => LdapOptions.Parse("ldap", Json($$"""{"url":"ldap://x","searchBase":"dc=x","tlsCaDirectory":{{existing}}}""")));
+        Assert.That(withoutTls!.Message, Does.Contain("tlsCaDirectory"));
+        Assert.Throws<StrategyConfigurationException>(() => LdapOptions.Parse("ldap", Json("""{"url":"ldaps://x","searchBase":"dc=x","tlsCaDirectory":"/no/such/directory"}""")));
+        Assert.Throws<StrategyConfigurationException>(() => LdapOptions.Parse("ldap", Json("""{"url":"ldaps://x","searchBase":"dc=x","starttls":true}""")));
+        var startTls = LdapOptions.Parse("ldap", Json($$"""{"url":"ldap://x","searchBase":"dc=x","starttls":true,"tlsCaDirectory":{{existing}}}"""));
+        Assert.That(startTls.UsesTls && startTls.TlsCaDirectory == Path.GetFullPath(Path.GetTempPath()), Is.True);
     }
 
     private static OAuthOptions OAuth(string json) => OAuthOptions.Parse("p", Json(json));

@@ -42,6 +42,16 @@ public sealed class ExternalStrategiesTests
             $"--Kuzzle:Auth:Strategies:{name}:Options:kuzzleAttributesMapping:email=userMail",
             $"--Kuzzle:Auth:Strategies:{name}:Options:timeout=2000",
         ];
+        string[] Ldap(string name, string url, string caDirectory) =>
+        [
+            $"--Kuzzle:Auth:Strategies:{name}:Assembly={ldap}",
+            $"--Kuzzle:Auth:Strategies:{name}:Options:url={url}",
+            $"--Kuzzle:Auth:Strategies:{name}:Options:tlsCaDirectory={caDirectory}",
+            $"--Kuzzle:Auth:Strategies:{name}:Options:bindDN={Slapd.AdminDn}",
+            $"--Kuzzle:Auth:Strategies:{name}:Options:bindCredentials={Slapd.AdminPassword}",
+            $"--Kuzzle:Auth:Strategies:{name}:Options:searchBase=ou=people,{Slapd.Suffix}",
+            $"--Kuzzle:Auth:Strategies:{name}:Options:timeout=3000",
+        ];
         _server = await TestServer.StartAsync(
         [
             "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -57,6 +67,13 @@ public sealed class ExternalStrategiesTests
             $"--Kuzzle:Auth:Strategies:ldap:Options:groupSearchBase=ou=groups,{Slapd.Suffix}",
             "--Kuzzle:Auth:Strategies:ldap:Options:groupProfiles:admins:0=admin",
             "--Kuzzle:Auth:Strategies:ldap:Options:persist:0=mail",
+            .. Ldap("ldaps", $"ldaps://127.0.0.1:{_slapd.TlsPort}", _slapd.TrustedCaDirectory),
+            .. Ldap("ldapstarttls", _slapd.Url, _slapd.TrustedCaDirectory),
+            "--Kuzzle:Auth:Strategies:ldapstarttls:Options:starttls=true",
+            .. Ldap("ldapsuntrusted", $"ldaps://127.0.0.1:{_slapd.TlsPort}", _slapd.UntrustedCaDirectory),
+            .. Ldap("ldapstarttlsuntrusted", _slapd.Url, _slapd.UntrustedCaDirectory),
+            "--Kuzzle:Auth:Strategies:ldapstarttlsuntrusted:Options:starttls=true",
+            .. Ldap("ldapsmismatch", $"ldaps://localhost:{_slapd.TlsPort}", _slapd.TrustedCaDirectory),
             $"--Kuzzle:Auth:Strategies:ldapdown:Assembly={ldap}",
             $"--Kuzzle:Auth:Strategies:ldapdown:Options:url=ldap://127.0.0.1:{deadPort}",
             $"--Kuzzle:Auth:Strategies:ldapdown:Options:searchBase={Slapd.Suffix}",
@@ -97,7 +114,7 @@ public sealed class ExternalStrategiesTests
     {
         var (_, body) = await Http(HttpMethod.Get, "/strategies");
         Assert.That(body.GetProperty("result").EnumerateArray().Select(s => s.GetString()),
-            Is.EquivalentTo(new[] { "local", "ldap", "ldapdown", "oidc", "oidcclosed", "oidcdown", "github" }));
+            Is.EquivalentTo(new[] { "local", "ldap", "ldaps", "ldapstarttls", "ldapsuntrusted", "ldapstarttlsuntrusted", "ldapsmismatch", "ldapdown", "oidc", "oidcclosed", "oidcdown", "github" }));
     }
 
     [Test]
@@ -131,6 +148,36 @@ public sealed class ExternalStrategiesTests
         });
     }
 
+    [TestCase("ldaps")]
+    [TestCase("ldapstarttls")]
+    public async Task Ldap_login_over_tls_succeeds_when_the_plugin_trusts_the_directory_ca(string strategy)
+    {
+        var (status, body) = await LdapLogin("alice", "alice-secret", strategy);
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), body.ToString());
+        var (wrongStatus, _) = await LdapLogin("alice", "not-her-password", strategy);
+        Assert.That(wrongStatus, Is.EqualTo(HttpStatusCode.Unauthorized), "the password is still checked over TLS");
+    }
+
+    [TestCase("ldapsuntrusted", "127.0.0.1")]
+    [TestCase("ldapstarttlsuntrusted", "127.0.0.1")]
+    [TestCase("ldapsmismatch", "localhost")]
+    public async Task Ldap_over_tls_refuses_an_untrusted_or_misnamed_certificate_clearly_and_quickly(string strategy, string host)
+    {
+        var started = DateTime.UtcNow;
+        var (status, body) = await LdapLogin("alice", "alice-secret", strategy);
+        Assert.Multiple(() =>
+        {
+            Assert.That((int)status, Is.EqualTo(503), body.ToString());
+            Assert.That(body.GetProperty("error").GetProperty("message").GetString(), Is.EqualTo(
+                $"The directory of strategy \"{strategy}\" failed the TLS handshake: its certificate is not issued by a trusted CA "
+                + $"(see tlsCaDirectory) or does not name the host \"{host}\"."));
+            Assert.That(DateTime.UtcNow - started, Is.LessThan(TimeSpan.FromSeconds(3)), "refused at the handshake, not after a timeout");
+        });
+
+        var (nowStatus, _) = await Http(HttpMethod.Get, "/_now");
+        Assert.That(nowStatus, Is.EqualTo(HttpStatusCode.OK), "the server is still up");
+    }
+
     [Test]
     public async Task An_unreachable_directory_or_provider_gives_a_clear_error_and_blocks_nothing()
     {
@@ -159,6 +206,9 @@ public sealed class ExternalStrategiesTests
         using var start = await _http.GetAsync("/_login/oidc");
         Assert.That(start.StatusCode, Is.EqualTo(HttpStatusCode.Found));
         var authorize = start.Headers.Location!;
+        var setCookie = start.Headers.GetValues("Set-Cookie").Single();
+        Assert.That(setCookie, Does.Match("^kuzzleOAuthBinding-oidc=[A-Za-z0-9_-]{43}; Max-Age=600; Path=/_login; HttpOnly; SameSite=Lax$"));
+        var cookie = setCookie.Split(';')[0];
         var query = System.Web.HttpUtility.ParseQueryString(authorize.Query);
         Assert.Multiple(() =>
         {
@@ -170,7 +220,7 @@ public sealed class ExternalStrategiesTests
         });
 
         var callback = await FollowProviderAsync(authorize);
-        var (status, login) = await Http(HttpMethod.Get, callback.PathAndQuery);
+        var (status, login) = await Http(HttpMethod.Get, callback.PathAndQuery, cookie: cookie);
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK), login.ToString());
         var result = login.GetProperty("result");
         var kuid = result.GetProperty("_id").GetString()!;
@@ -189,14 +239,15 @@ public sealed class ExternalStrategiesTests
         Assert.That(credentials.GetProperty("identifier").GetString(), Is.EqualTo("oidc-http-user"));
         Assert.That(credentials.GetProperty("userMail").GetString(), Is.EqualTo("http@kuzzle.test"), "persist + kuzzleAttributesMapping");
 
-        var (replayStatus, replay) = await Http(HttpMethod.Get, callback.PathAndQuery);
+        var (replayStatus, replay) = await Http(HttpMethod.Get, callback.PathAndQuery, cookie: cookie);
         Assert.That(replayStatus, Is.EqualTo(HttpStatusCode.Unauthorized), "a replayed callback (same code and state) is refused");
         Assert.That(replay.GetProperty("error").GetProperty("message").GetString(), Does.Contain("Invalid OAuth state"));
 
         // The next login of the same identity finds the same user; with cookieAuth the token comes as a cookie.
-        using var again = await _http.GetAsync("/_login/oidc");
-        var secondCallback = await FollowProviderAsync(again.Headers.Location!);
-        using var cookieLogin = await _http.GetAsync(secondCallback.PathAndQuery + "&cookieAuth=true");
+        var (secondCallback, secondCookie) = await StartBrowserLoginAsync("oidc");
+        using var cookieRequest = new HttpRequestMessage(HttpMethod.Get, secondCallback.PathAndQuery + "&cookieAuth=true");
+        cookieRequest.Headers.Add("Cookie", secondCookie);
+        using var cookieLogin = await _http.SendAsync(cookieRequest);
         var cookieBody = TestServer.Json(await cookieLogin.Content.ReadAsStringAsync());
         Assert.That(cookieBody.GetProperty("result").GetProperty("_id").GetString(), Is.EqualTo(kuid));
         Assert.That(cookieLogin.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("authToken=", StringComparison.Ordinal)), Is.True);
@@ -211,6 +262,7 @@ public sealed class ExternalStrategiesTests
         var result = start.GetProperty("result");
         Assert.That(result.GetProperty("statusCode").GetInt32(), Is.EqualTo(302), start.ToString());
         var location = new Uri(result.GetProperty("headers").GetProperty("Location").GetString()!);
+        Assert.That(result.GetProperty("headers").TryGetProperty("Set-Cookie", out _), Is.False, "nothing to bind over the socket");
 
         var callback = await FollowProviderAsync(location);
         var query = System.Web.HttpUtility.ParseQueryString(callback.Query);
@@ -233,12 +285,53 @@ public sealed class ExternalStrategiesTests
     public async Task Oidc_refuses_spoiled_id_tokens(string spoil, string reason)
     {
         await _oidc.SetScenarioAsync("victim-" + spoil, spoil);
-        using var start = await _http.GetAsync("/_login/oidc");
-        var callback = await FollowProviderAsync(start.Headers.Location!);
-        var (status, body) = await Http(HttpMethod.Get, callback.PathAndQuery);
+        var (callback, cookie) = await StartBrowserLoginAsync("oidc");
+        var (status, body) = await Http(HttpMethod.Get, callback.PathAndQuery, cookie: cookie);
         Assert.That(status, Is.EqualTo(HttpStatusCode.Unauthorized), body.ToString());
         Assert.That(body.GetProperty("error").GetProperty("id").GetString(), Is.EqualTo("plugin.strategy.missing_user"));
         Assert.That(body.GetProperty("error").GetProperty("message").GetString(), Does.Contain(reason));
+    }
+
+    [TestCase(null)]
+    [TestCase("kuzzleOAuthBinding-oidc=not-the-value-it-set")]
+    [TestCase("other")]
+    public async Task Oidc_http_callback_without_the_browser_binding_cookie_is_refused_and_uses_up_the_state(string? cookie)
+    {
+        // Login CSRF: the attacker's own code and state, delivered to a browser that did not start the login.
+        await _oidc.SetScenarioAsync("csrf-attacker");
+        var (callback, attackerCookie) = await StartBrowserLoginAsync("oidc");
+        if (cookie == "other")
+        {
+            (_, cookie) = await StartBrowserLoginAsync("oidc"); // a genuine cookie, of another login
+        }
+
+        var (status, body) = await Http(HttpMethod.Get, callback.PathAndQuery, cookie: cookie);
+        Assert.That(status, Is.EqualTo(HttpStatusCode.Unauthorized), body.ToString());
+        Assert.That(body.GetProperty("error").GetProperty("id").GetString(), Is.EqualTo("plugin.strategy.missing_user"));
+        Assert.That(body.GetProperty("error").GetProperty("message").GetString(), Is.EqualTo(
+            "OAuth login refused: this callback does not come from the browser that started the login (missing or wrong binding cookie)."));
+
+        var (retryStatus, retry) = await Http(HttpMethod.Get, callback.PathAndQuery, cookie: attackerCookie);
+        Assert.That(retryStatus, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(retry.GetProperty("error").GetProperty("message").GetString(), Does.Contain("Invalid OAuth state"), "a refused callback cannot be retried");
+    }
+
+    [Test]
+    public async Task Oidc_websocket_login_opened_in_a_browser_completes_over_http_without_a_cookie_once()
+    {
+        // The WebSocket variant: the app gets the URL on its socket and opens it in a browser, which the provider sends
+        // back to the HTTP callback; no binding cookie could have been set, so none is asked for.
+        await _oidc.SetScenarioAsync("oidc-ws-browser-user");
+        await using var ws = await _server.ConnectAsync();
+        var start = await ws.RequestAsync("""{"controller":"auth","action":"login","strategy":"oidc","requestId":"ws-browser"}""");
+        var location = new Uri(start.GetProperty("result").GetProperty("headers").GetProperty("Location").GetString()!);
+        var callback = await FollowProviderAsync(location);
+
+        var (status, body) = await Http(HttpMethod.Get, callback.PathAndQuery);
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), body.ToString());
+        var (replayStatus, replay) = await Http(HttpMethod.Get, callback.PathAndQuery);
+        Assert.That(replayStatus, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(replay.GetProperty("error").GetProperty("message").GetString(), Does.Contain("Invalid OAuth state"));
     }
 
     [Test]
@@ -255,9 +348,8 @@ public sealed class ExternalStrategiesTests
         Assert.That(missingStatus, Is.EqualTo(HttpStatusCode.Unauthorized));
 
         await _oidc.SetScenarioAsync("stranger");
-        using var closed = await _http.GetAsync("/_login/oidcclosed");
-        var closedCallback = await FollowProviderAsync(closed.Headers.Location!);
-        var (closedStatus, closedBody) = await Http(HttpMethod.Get, closedCallback.PathAndQuery);
+        var (closedCallback, closedCookie) = await StartBrowserLoginAsync("oidcclosed");
+        var (closedStatus, closedBody) = await Http(HttpMethod.Get, closedCallback.PathAndQuery, cookie: closedCookie);
         Assert.That(closedStatus, Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That(closedBody.GetProperty("error").GetProperty("message").GetString(), Does.Contain("not created automatically"));
     }
@@ -270,7 +362,8 @@ public sealed class ExternalStrategiesTests
         var authorize = start.Headers.Location!;
         Assert.That(System.Web.HttpUtility.ParseQueryString(authorize.Query)["nonce"], Is.Null, "no nonce without OpenID Connect");
         var callback = await FollowProviderAsync(authorize);
-        var (status, body) = await Http(HttpMethod.Get, callback.PathAndQuery);
+        var cookie = start.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+        var (status, body) = await Http(HttpMethod.Get, callback.PathAndQuery, cookie: cookie);
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK), body.ToString());
     }
 
@@ -292,9 +385,8 @@ public sealed class ExternalStrategiesTests
         var (localStatus, local) = await Http(HttpMethod.Post, "/_login/local", """{"username":"guide","password":"guide-password"}""");
         var (ldapStatus, ldap) = await LdapLogin("bob", "bob-secret");
         await _oidc.SetScenarioAsync("guide-sub");
-        using var start = await _http.GetAsync("/_login/oidc");
-        var callback = await FollowProviderAsync(start.Headers.Location!);
-        var (oidcStatus, oidc) = await Http(HttpMethod.Get, callback.PathAndQuery);
+        var (callback, cookie) = await StartBrowserLoginAsync("oidc");
+        var (oidcStatus, oidc) = await Http(HttpMethod.Get, callback.PathAndQuery, cookie: cookie);
         Assert.Multiple(() =>
         {
             Assert.That(localStatus, Is.EqualTo(HttpStatusCode.OK), local.ToString());
@@ -311,9 +403,8 @@ public sealed class ExternalStrategiesTests
         // The credentials are gone: local refuses, and ldap/oidc see unknown identities (a new user each, not the deleted kuid).
         var (localAfter, _) = await Http(HttpMethod.Post, "/_login/local", """{"username":"guide","password":"guide-password"}""");
         var (_, ldapAfter) = await LdapLogin("bob", "bob-secret");
-        using var again = await _http.GetAsync("/_login/oidc");
-        var againCallback = await FollowProviderAsync(again.Headers.Location!);
-        var (_, oidcAfter) = await Http(HttpMethod.Get, againCallback.PathAndQuery);
+        var (againCallback, againCookie) = await StartBrowserLoginAsync("oidc");
+        var (_, oidcAfter) = await Http(HttpMethod.Get, againCallback.PathAndQuery, cookie: againCookie);
         Assert.Multiple(() =>
         {
             Assert.That(localAfter, Is.EqualTo(HttpStatusCode.Unauthorized));
@@ -343,9 +434,23 @@ public sealed class ExternalStrategiesTests
         return response.Headers.Location!;
     }
 
-    private async Task<(HttpStatusCode Status, JsonElement Body)> Http(HttpMethod method, string path, string? body = null)
+    // The browser starting a login over HTTP: it keeps the binding cookie and follows the provider back to the callback.
+    private async Task<(Uri Callback, string Cookie)> StartBrowserLoginAsync(string strategy)
+    {
+        using var start = await _http.GetAsync($"/_login/{strategy}");
+        Assert.That(start.StatusCode, Is.EqualTo(HttpStatusCode.Found));
+        var cookie = start.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+        return (await FollowProviderAsync(start.Headers.Location!), cookie);
+    }
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> Http(HttpMethod method, string path, string? body = null, string? cookie = null)
     {
         using var request = new HttpRequestMessage(method, path);
+        if (cookie is not null)
+        {
+            request.Headers.Add("Cookie", cookie);
+        }
+
         if (body is not null)
         {
             request.Content = new StringContent(body, Encoding.UTF8, "application/json");

@@ -8,6 +8,9 @@ namespace Kuzzle.Realtime.Tests.Support;
 /// A real OpenLDAP server (Debian's slapd, installed by test.sh) on a free loopback port, with a generated slapd.conf
 /// and an mdb database in a temporary directory (no system configuration used), loaded with a small directory:
 /// <c>dc=kuzzle,dc=test</c>, users alice and bob under <c>ou=people</c>, alice in <c>cn=admins,ou=groups</c>.
+/// TLS: a throwaway CA issues slapd's certificate (for 127.0.0.1 only); StartTLS is offered on the plain port and
+/// <c>ldaps://</c> listens on <see cref="TlsPort"/>. <see cref="TrustedCaDirectory"/> holds that CA,
+/// <see cref="UntrustedCaDirectory"/> another one.
 /// </summary>
 public sealed class Slapd : IAsyncDisposable
 {
@@ -23,15 +26,25 @@ public sealed class Slapd : IAsyncDisposable
     private readonly Process _process;
     private readonly string _directory;
 
-    private Slapd(Process process, string directory, int port)
+    private Slapd(Process process, string directory, int port, int tlsPort)
     {
         _process = process;
         _directory = directory;
         Port = port;
+        TlsPort = tlsPort;
     }
 
     /// <summary>The port slapd listens on.</summary>
     public int Port { get; }
+
+    /// <summary>The <c>ldaps://</c> port.</summary>
+    public int TlsPort { get; }
+
+    /// <summary>A trust directory holding the CA that issued slapd's certificate.</summary>
+    public string TrustedCaDirectory => Path.Combine(_directory, "trusted-ca");
+
+    /// <summary>A trust directory holding an unrelated CA.</summary>
+    public string UntrustedCaDirectory => Path.Combine(_directory, "untrusted-ca");
 
     /// <summary>The <c>ldap://</c> URL.</summary>
     public string Url => $"ldap://127.0.0.1:{Port}";
@@ -44,12 +57,23 @@ public sealed class Slapd : IAsyncDisposable
 
         var directory = Path.Combine(Path.GetTempPath(), "kuzzle-slapd-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(directory, "data"));
+        using (var ca = TestCertificates.CreateCa("Kuzzle test directory CA"))
+        using (var other = TestCertificates.CreateCa("Unrelated CA"))
+        {
+            TestCertificates.WriteTrustDirectory(ca, Path.Combine(directory, "trusted-ca"));
+            TestCertificates.WriteTrustDirectory(other, Path.Combine(directory, "untrusted-ca"));
+            TestCertificates.WriteServerCertificate(ca, IPAddress.Loopback, Path.Combine(directory, "server.pem"), Path.Combine(directory, "server.key"));
+        }
+
         var config = Path.Combine(directory, "slapd.conf");
         await File.WriteAllTextAsync(config, $"""
             include /etc/ldap/schema/core.schema
             include /etc/ldap/schema/cosine.schema
             include /etc/ldap/schema/inetorgperson.schema
             pidfile {directory}/slapd.pid
+            TLSCACertificateFile {directory}/trusted-ca/ca.pem
+            TLSCertificateFile {directory}/server.pem
+            TLSCertificateKeyFile {directory}/server.key
             modulepath /usr/lib/ldap
             moduleload back_mdb
             database mdb
@@ -61,14 +85,15 @@ public sealed class Slapd : IAsyncDisposable
             """);
 
         var port = FreePort();
+        var tlsPort = FreePort();
         var psi = new ProcessStartInfo(slapd!) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "-f", config, "-h", $"ldap://127.0.0.1:{port}/", "-d", "0" })
+        foreach (var a in new[] { "-f", config, "-h", $"ldap://127.0.0.1:{port}/ ldaps://127.0.0.1:{tlsPort}/", "-d", "0" })
         {
             psi.ArgumentList.Add(a);
         }
 
         var process = Process.Start(psi)!;
-        var server = new Slapd(process, directory, port);
+        var server = new Slapd(process, directory, port, tlsPort);
         try
         {
             await server.WaitListeningAsync();

@@ -63,7 +63,10 @@ public sealed partial class AuthController(
         var account = LoginAccount(input);
         await throttle.CheckAsync(context.Connection, account, cancellationToken);
 
-        var request = new StrategyLoginRequest(Body(input), StrategyCalls.Arguments(input), context.RequestHeaders ?? EmptyHeaders, RemoteAddress(context.Connection));
+        var request = new StrategyLoginRequest(Body(input), StrategyCalls.Arguments(input), context.RequestHeaders ?? EmptyHeaders, RemoteAddress(context.Connection))
+        {
+            Protocol = context.Connection.Protocol,
+        };
         var verdict = await StrategyCalls.RunAsync(() => strategy.VerifyAsync(request, cancellationToken));
         if (verdict.Redirect is { } redirect)
         {
@@ -199,7 +202,10 @@ public sealed partial class AuthController(
             {
                 try
                 {
-                    var request = new StrategyLoginRequest(Body(input), StrategyCalls.Arguments(input), context.RequestHeaders ?? EmptyHeaders, RemoteAddress(context.Connection));
+                    var request = new StrategyLoginRequest(Body(input), StrategyCalls.Arguments(input), context.RequestHeaders ?? EmptyHeaders, RemoteAddress(context.Connection))
+                    {
+                        Protocol = context.Connection.Protocol,
+                    };
                     var verdict = await strategy.RefreshTokenAsync(request, cancellationToken);
                     if (verdict.ExpiresIn is { } strategyLifetime)
                     {
