@@ -36,11 +36,14 @@ public sealed class TestServer : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Starts a server; extra arguments are configuration keys (<c>--Kuzzle:Server:WebSocket:RateLimit=5</c>).</summary>
-    public static async Task<TestServer> StartAsync(params string[] extraArgs)
+    public static Task<TestServer> StartAsync(params string[] extraArgs) => StartAsync(null, extraArgs);
+
+    /// <summary>Starts a server with extra services (e.g. a log capture) and configuration arguments.</summary>
+    public static async Task<TestServer> StartAsync(Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configureServices, params string[] extraArgs)
     {
         var data = Path.Combine(Path.GetTempPath(), "kuzzle-test-" + Guid.NewGuid().ToString("N"));
         string[] args = ["--port", "0", "--host", "127.0.0.1", "--data", data, "--Logging:LogLevel:Default=Warning", .. extraArgs];
-        var app = await ServerHost.BuildAsync(args);
+        var app = await ServerHost.BuildAsync(args, configureServices);
         await app.StartAsync();
         return new TestServer(app, data);
     }
