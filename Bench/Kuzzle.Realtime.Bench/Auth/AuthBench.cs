@@ -38,6 +38,9 @@ public static class AuthBench
         {
             await using var app = await ServerHost.BuildAsync(["--port", "0", "--host", "127.0.0.1", "--data", data, "--Logging:LogLevel:Default=Warning",
                 "--Kuzzle:Security:LoginThrottle:MaxFailuresPerAddress=0", "--Kuzzle:Security:LoginThrottle:MaxFailuresPerAccount=0"]);
+
+            // Hosted services seed the security store and start the rights service: without them every request is an error.
+            await app.StartAsync();
             var funnel = app.Services.GetRequiredService<Funnel>();
             var frames = app.Services.GetRequiredService<ResponseFrames>();
             var tokens = app.Services.GetRequiredService<TokenService>();
@@ -75,6 +78,11 @@ public static class AuthBench
             foreach (var (name, frame) in new[] { ("server:now, anonymous", anonymous), ("server:now, with jwt", withJwt) })
             {
                 await MeasureAsync(checks / 10, () => RunAsync(funnel, frames, connection, frame));
+                if (await RunAsync(funnel, frames, connection, frame) != 200)
+                {
+                    throw new InvalidOperationException($"{name} did not answer 200");
+                }
+
                 var (micros, bytes) = await MeasureAsync(checks, () => RunAsync(funnel, frames, connection, frame));
                 table.Add(name, checks.ToString(CultureInfo.InvariantCulture), Micros(micros), Bytes(bytes));
             }

@@ -30,17 +30,21 @@ public static class PipelineBench
         try
         {
             await using var app = await ServerHost.BuildAsync(["--port", "0", "--host", "127.0.0.1", "--data", data, "--Logging:LogLevel:Default=Warning"]);
+
+            // Hosted services seed the security store and start the rights service: without them every request is an error.
+            await app.StartAsync();
             var funnel = app.Services.GetRequiredService<Funnel>();
             var frames = app.Services.GetRequiredService<ResponseFrames>();
             var connection = new BenchConnection();
             var table = new TextTable("case", "requests", "µs/request", "bytes allocated/request");
             foreach (var (name, frame) in Cases)
             {
+                var expected = name.StartsWith("unknown", StringComparison.Ordinal) ? 404 : 200;
                 var bytes = System.Text.Encoding.UTF8.GetBytes(frame);
-                await RunOnceAsync(funnel, frames, connection, bytes, iterations / 10); // Warm-up: JIT, pools, caches.
+                await RunOnceAsync(funnel, frames, connection, bytes, iterations / 10, expected); // Warm-up: JIT, pools, caches.
                 var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
                 var clock = Stopwatch.StartNew();
-                await RunOnceAsync(funnel, frames, connection, bytes, iterations);
+                await RunOnceAsync(funnel, frames, connection, bytes, iterations, expected);
                 clock.Stop();
                 var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
                 table.Add(
@@ -59,7 +63,7 @@ public static class PipelineBench
         }
     }
 
-    private static async Task RunOnceAsync(Funnel funnel, ResponseFrames frames, BenchConnection connection, byte[] payload, int iterations)
+    private static async Task RunOnceAsync(Funnel funnel, ResponseFrames frames, BenchConnection connection, byte[] payload, int iterations, int expectedStatus)
     {
         for (var i = 0; i < iterations; i++)
         {
@@ -68,6 +72,10 @@ public static class PipelineBench
             var context = new RequestContext(input, connection, input.RequestId!);
             var response = await funnel.ExecuteAsync(context, CancellationToken.None);
             frames.Envelope(context, response, includeRoom: true).Release();
+            if (response.Status != expectedStatus)
+            {
+                throw new InvalidOperationException($"{input.Controller}:{input.Action} answered {response.Status}, not {expectedStatus}: {response.Error?.Message}");
+            }
         }
     }
 
