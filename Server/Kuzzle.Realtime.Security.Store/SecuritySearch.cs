@@ -64,6 +64,13 @@ public sealed class SecuritySearch
         var cursor = ScrollCursor.Decode(scrollId, collection, key, _time.GetUtcNow().ToUnixTimeMilliseconds());
         using var body = JsonDocument.Parse(cursor.Body);
         var page = SearchQuery.Parse(body.RootElement).Run(await LoadAsync(collection, cancellationToken).ConfigureAwait(false), cursor.Offset, cursor.Size);
+
+        // Kuzzle forgets a scroll once its last page was served: a cursor past the end is an unknown scroll id.
+        if (cursor.Offset >= page.Total)
+        {
+            throw KuzzleErrors.Services.Storage.UnknownScrollId.Create();
+        }
+
         var result = Result(page);
         var next = new ScrollCursor(collection, cursor.Body, cursor.Offset + cursor.Size, cursor.Size, _time.GetUtcNow().Add(ScrollCursor.DefaultDuration).ToUnixTimeMilliseconds());
         result["scrollId"] = next.Encode(key);

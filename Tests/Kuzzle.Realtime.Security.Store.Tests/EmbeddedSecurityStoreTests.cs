@@ -23,22 +23,32 @@ public sealed class EmbeddedSecurityStoreTests : SecurityStoreContract
         Assert.That(warm.IsAllowed(request), Is.True);
 
         var token = Ct; // TestContext.CurrentContext allocates on every read.
-        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        var allowed = 0;
-        for (var i = 0; i < 100_000; i++)
+
+        // A background epoch poll may legitimately invalidate the cache during one attempt (the reload allocates): the claim is
+        // that a check served from the cache allocates nothing, so one clean attempt out of three proves it.
+        var attempts = new List<long>();
+        for (var attempt = 0; attempt < 3 && (attempts.Count == 0 || attempts[^1] != 0); attempt++)
         {
-            var pending = Store.Rights.GetUserRightsAsync("-1", token);
-            if (pending.IsCompletedSuccessfully && pending.Result.IsAllowed(request))
+            _ = await Store.Rights.GetUserRightsAsync("-1", Ct);
+            var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var allowed = 0;
+            for (var i = 0; i < 100_000; i++)
             {
-                allowed++;
+                var pending = Store.Rights.GetUserRightsAsync("-1", token);
+                if (pending.IsCompletedSuccessfully && pending.Result.IsAllowed(request))
+                {
+                    allowed++;
+                }
             }
+
+            stopwatch.Stop();
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            TestContext.Out.WriteLine($"100000 cached rights checks: {stopwatch.Elapsed.TotalMilliseconds:F1} ms, {allocated} bytes allocated");
+            Assert.That(allowed, Is.EqualTo(100_000));
+            attempts.Add(allocated);
         }
 
-        stopwatch.Stop();
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        TestContext.Out.WriteLine($"100000 cached rights checks: {stopwatch.Elapsed.TotalMilliseconds:F1} ms, {allocated} bytes allocated");
-        Assert.That(allowed, Is.EqualTo(100_000));
-        Assert.That(allocated, Is.Zero);
+        Assert.That(attempts.Min(), Is.Zero, string.Join(", ", attempts));
     }
 }

@@ -233,13 +233,16 @@ public abstract class SecurityStoreContract
 
         var seen = new List<string>();
         var page = await Store.Search.SearchAsync(SecurityCollections.Profiles, Json("""{"query":{"match_all":{}}}"""), false, 0, 3, TimeSpan.FromSeconds(30), Ct);
-        while (page["hits"]!.AsArray().Count > 0)
+        seen.AddRange(page["hits"]!.AsArray().Select(h => h!["_id"]!.GetValue<string>()));
+        while (seen.Count < page["total"]!.GetValue<long>())
         {
-            seen.AddRange(page["hits"]!.AsArray().Select(h => h!["_id"]!.GetValue<string>()));
             page = await Store.Search.ScrollAsync(SecurityCollections.Profiles, page["scrollId"]!.GetValue<string>(), Ct);
+            seen.AddRange(page["hits"]!.AsArray().Select(h => h!["_id"]!.GetValue<string>()));
         }
 
         Assert.That(seen, Is.EqualTo(new[] { "admin", "anonymous", "default", "p0", "p1", "p2", "p3", "p4" }));
+        var pastTheEnd = page["scrollId"]!.GetValue<string>();
+        Assert.That(await ErrorIdAsync(() => Store.Search.ScrollAsync(SecurityCollections.Profiles, pastTheEnd, Ct)), Is.EqualTo("services.storage.unknown_scroll_id"), "forgotten after the last page");
         Assert.That(await ErrorIdAsync(() => Store.Search.ScrollAsync(SecurityCollections.Profiles, "eyJ9.AAAA", Ct)), Is.EqualTo("services.storage.unknown_scroll_id"));
         Assert.That(await ErrorIdAsync(() => Store.Search.ScrollAsync(SecurityCollections.Users, page["scrollId"]!.GetValue<string>(), Ct)), Is.EqualTo("services.storage.unknown_scroll_id"));
         Assert.That(ErrorId(() => _ = ScrollCursor.ParseDuration("2m")), Is.EqualTo("services.storage.scroll_duration_too_great"));
