@@ -55,12 +55,18 @@ public sealed class ClusterTests
 
         await Task.Delay(300); // duplicates, if any, would arrive now
         var list = await Request(publisher, """{"controller":"realtime","action":"list"}""");
+        var slow = new List<long>();
+        foreach (var node in nodes)
+        {
+            slow.Add(await node.MetricAsync("kuzzle_slow_consumers_closed_total"));
+        }
+
         Assert.Multiple(() =>
         {
             for (var i = 0; i < collectors.Count; i++)
             {
                 var received = collectors[i].Sequences();
-                Assert.That(received, Is.EqualTo(Enumerable.Range(0, Messages).Select(n => (long)n)), $"subscriber on {nodes[i].NodeId}: every message once, in order");
+                Assert.That(received, Is.EqualTo(Enumerable.Range(0, Messages).Select(n => (long)n)), $"subscriber on {nodes[i].NodeId}: every message once, in order (collector {collectors[i].State}, slow consumers closed there {slow[i]})");
             }
 
             Assert.That(list.GetProperty("result").GetProperty("i").GetProperty("fan").GetProperty(roomId!).GetInt32(), Is.EqualTo(3));
@@ -75,6 +81,42 @@ public sealed class ClusterTests
         {
             await client.DisposeAsync();
         }
+    }
+
+    [Test]
+    public async Task A_node_frozen_by_a_busy_machine_loses_no_cross_node_message_at_the_default_send_queue()
+    {
+        // A node that gets no CPU for a while receives what was published meanwhile as one burst from Redis. That burst must not
+        // overflow its subscribers' send queues (50 frames by default): they are reading, only the node was late.
+        await using var redis = await RedisServer.StartAsync();
+        var nodes = await StartNodesAsync(redis.Port, "f1", "f2");
+        await using var _ = new Nodes(nodes);
+        await using var subscriber = await nodes[0].ConnectAsync();
+        var sub = await Request(subscriber, """{"controller":"realtime","action":"subscribe","index":"i","collection":"frozen","body":{}}""");
+        var roomId = sub.GetProperty("result").GetProperty("roomId").GetString()!;
+        await using var publisher = await nodes[1].ConnectAsync();
+        Assert.That(await WaitForCountAsync(publisher, roomId, 1), Is.True);
+        await using var collector = new NotificationCollector(subscriber);
+
+        const int Messages = 600;
+        var freeze = Task.CompletedTask;
+        for (var seq = 0; seq < Messages; seq++)
+        {
+            if (seq == 50)
+            {
+                freeze = nodes[0].FreezeAsync(TimeSpan.FromMilliseconds(700));
+            }
+
+            await Request(publisher, $$$"""{"controller":"realtime","action":"publish","index":"i","collection":"frozen","body":{"seq":{{{seq}}}}}""");
+        }
+
+        await freeze;
+        await collector.WaitForAsync(c => c.Sequences().Count >= Messages, Propagation);
+        var received = collector.Sequences();
+        var slow = await nodes[0].MetricAsync("kuzzle_slow_consumers_closed_total");
+        Assert.That(
+            received, Is.EqualTo(Enumerable.Range(0, Messages).Select(n => (long)n)),
+            $"every message once, in order (collector {collector.State}, slow consumers closed {slow})");
     }
 
     [Test]
@@ -182,9 +224,9 @@ public sealed class ClusterTests
         var aof = Directory.CreateTempSubdirectory("kuzzle-aof-").FullName;
         var redis = await RedisServer.StartPersistentAsync(aof);
         var port = redis.Port;
-        // The buffered publishes arrive as one burst after recovery: the subscriber's send queue must hold it (50 frames by default
-        // would close it as a slow consumer, which is the documented policy, not what this test is about).
-        var nodes = await StartNodesAsync(port, ["r1", "r2"], "--Kuzzle:Server:WebSocket:SendQueueFrames=5000");
+        // The buffered publishes arrive as one burst after recovery; the receiving node paces it on the subscriber's send queue, which
+        // keeps its default size (50 frames): a reading subscriber is not closed as a slow consumer.
+        var nodes = await StartNodesAsync(port, "r1", "r2");
         await using var _ = new Nodes(nodes);
         await using var subscriber = await nodes[1].ConnectAsync();
         var sub = await Request(subscriber, """{"controller":"realtime","action":"subscribe","index":"i","collection":"load","body":{}}""");
@@ -244,6 +286,7 @@ public sealed class ClusterTests
             Assert.That(received, Is.Ordered, "order kept");
             Assert.That(lost, Is.LessThanOrEqualTo(dropped), "every acknowledged publish that was not delivered is counted as dropped");
             Assert.That(received, Does.Contain(lastAcknowledged), "delivery resumed after recovery");
+            Assert.That(collector.State, Is.EqualTo("reading"), "the replay burst did not close the subscriber");
             Assert.That(during.ReadyStatus, Is.EqualTo(503), "readiness reflects the outage");
             Assert.That(during.CountError, Is.EqualTo("services.cache.not_connected"));
             Assert.That(during.CountMs, Is.LessThan(1000), "fails fast");
