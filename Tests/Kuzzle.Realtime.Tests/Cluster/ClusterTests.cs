@@ -194,6 +194,47 @@ public sealed class ClusterTests
     }
 
     [Test]
+    public async Task A_role_or_profile_changed_on_one_node_changes_rights_on_another_within_a_bounded_delay()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var nodes = await StartNodesAsync(redis.Port, "g1", "g2");
+        await using var _ = new Nodes(nodes);
+        await using var a = await nodes[0].ConnectAsync();
+        await using var b = await nodes[1].ConnectAsync();
+        Ok(await Request(a, """{"controller":"security","action":"createFirstAdmin","_id":"root","body":{"content":{},"credentials":{"local":{"username":"root","password":"secret-pw"}}}}"""));
+        var admin = await TestUsers.LoginAsync(a, "root", "secret-pw");
+        Ok(await Request(a, WithJwt("""{"controller":"security","action":"createRole","_id":"rt-publish","body":{"controllers":{"realtime":{"actions":{"publish":true}}}}}""", admin)));
+        Ok(await Request(a, WithJwt("""{"controller":"security","action":"createRole","_id":"rt-none","body":{"controllers":{"auth":{"actions":{"getCurrentUser":true}}}}}""", admin)));
+        Ok(await Request(a, WithJwt("""{"controller":"security","action":"createProfile","_id":"rt-profile","body":{"policies":[{"roleId":"rt-publish"}]}}""", admin)));
+        Ok(await Request(a, WithJwt("""{"controller":"security","action":"createUser","_id":"alice","body":{"content":{"profileIds":["rt-profile"]},"credentials":{"local":{"username":"alice","password":"alice-pw-1"}}}}""", admin)));
+        var alice = await TestUsers.LoginAsync(b, "alice", "alice-pw-1");
+        var now = $$"""{"controller":"server","action":"now","jwt":"{{alice}}"}""";
+        var publish = $$"""{"controller":"realtime","action":"publish","index":"i","collection":"rights","body":{},"jwt":"{{alice}}"}""";
+        Assert.That(Status(await Request(b, publish)), Is.EqualTo(200), "allowed by rt-publish");
+        Assert.That(Status(await Request(b, now)), Is.EqualTo(403), "not granted yet");
+
+        // Role widened on g1: g2 allows server:now.
+        Ok(await Request(a, WithJwt("""{"controller":"security","action":"updateRole","_id":"rt-publish","body":{"controllers":{"realtime":{"actions":{"publish":true}},"server":{"actions":{"now":true}}}}}""", admin)));
+        var granted = await TimeUntilStatusAsync(b, now, 200);
+
+        // Role narrowed on g1: g2 refuses realtime:publish.
+        Ok(await Request(a, WithJwt("""{"controller":"security","action":"updateRole","_id":"rt-publish","body":{"controllers":{"server":{"actions":{"now":true}}}}}""", admin)));
+        var narrowed = await TimeUntilStatusAsync(b, publish, 403);
+
+        // Profile moved to a role without server:now on g1: g2 refuses it.
+        Ok(await Request(a, WithJwt("""{"controller":"security","action":"updateProfile","_id":"rt-profile","body":{"policies":[{"roleId":"rt-none"}]}}""", admin)));
+        var profiled = await TimeUntilStatusAsync(b, now, 403);
+
+        TestContext.Out.WriteLine($"rights seen on the other node after: role widened {granted.TotalMilliseconds:F1} ms, role narrowed {narrowed.TotalMilliseconds:F1} ms, profile changed {profiled.TotalMilliseconds:F1} ms");
+        Assert.Multiple(() =>
+        {
+            Assert.That(granted, Is.LessThan(TimeSpan.FromSeconds(1)), "role widened (generous bound; target 100 ms)");
+            Assert.That(narrowed, Is.LessThan(TimeSpan.FromSeconds(1)), "role narrowed");
+            Assert.That(profiled, Is.LessThan(TimeSpan.FromSeconds(1)), "profile changed");
+        });
+    }
+
+    [Test]
     public async Task A_dead_node_leaves_no_ghost_subscribers()
     {
         await using var redis = await RedisServer.StartAsync();
@@ -318,6 +359,27 @@ public sealed class ClusterTests
         var error = count.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.Object ? e.GetProperty("id").GetString() : null;
         return (ready, error, watch.ElapsedMilliseconds);
     }
+
+    /// <summary>Repeats a request until it answers the status; returns how long that took (MaxValue if it never did in 5 s).</summary>
+    private static async Task<TimeSpan> TimeUntilStatusAsync(WsClient client, string json, int status)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < Propagation)
+        {
+            if (Status(await Request(client, json)) == status)
+            {
+                return watch.Elapsed;
+            }
+        }
+
+        return TimeSpan.MaxValue;
+    }
+
+    private static string WithJwt(string json, string jwt) => json.Insert(1, $"\"jwt\":\"{jwt}\",");
+
+    private static int Status(JsonElement response) => response.GetProperty("status").GetInt32();
+
+    private static void Ok(JsonElement response) => Assert.That(Status(response), Is.EqualTo(200), response.ToString());
 
     private static Task<ClusterNode[]> StartNodesAsync(int redisPort, params string[] ids) => StartNodesAsync(redisPort, ids, []);
 
