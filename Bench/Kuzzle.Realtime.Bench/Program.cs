@@ -19,6 +19,8 @@ public static class Program
           compare-idle  --connections 15000 [--rounds 1] [--server-dll PATH] [--json out.json]
           koncorde      filter-engine micro-benchmarks
           fanout        --subscribers 10000 --messages 50 [--ramp 200] [--server-dll PATH]
+          cluster-fanout  --subscribers 1000 --messages 200 [--revocations 100] [--ramp 200] [--server-dll PATH]
+                        one node alone vs two nodes + redis (A -> A, A -> B); revocation delay A -> B
           pipeline      per-request time and allocations of parse → funnel → envelope [--iterations N]
           hashing       password hashing rate [--hashes N] [--threads 1,2] [--only sodium|managed]
           auth          login rate vs raw argon2id rate, heap across logins, token-check cost [--logins N] [--checks N]
@@ -70,6 +72,7 @@ public static class Program
                 "compare-idle" => await CompareIdleCommand.RunAsync(cli, rest, ct),
                 "compare-auth" => await CompareAuthCommand.RunAsync(cli, rest, ct),
                 "fanout" => await Fanout.FanoutCommand.RunAsync(cli, ct),
+                "cluster-fanout" => await Fanout.ClusterFanoutCommand.RunAsync(cli, ct),
                 _ => throw new UsageException($"unknown command '{command}'"),
             };
         }

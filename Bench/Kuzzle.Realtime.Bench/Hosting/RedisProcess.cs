@@ -13,6 +13,9 @@ public sealed class RedisProcess : IDisposable
         Port = port;
     }
 
+    /// <summary>Its process id (CPU accounting).</summary>
+    public int Pid => _child.Pid;
+
     /// <summary>Its port.</summary>
     public int Port { get; }
 

@@ -79,7 +79,8 @@ internal static class ClusterMessages
     }
 
     /// <summary>Hands a received message to the matching delivery; false when it came from this node.</summary>
-    public static bool Dispatch(ReadOnlySpan<byte> self, ReadOnlyMemory<byte> payload, HotelClerk clerk, Notifier notifier)
+    /// <param name="congested">Receives the local sockets whose send queue this delivery left half full (the caller paces on them).</param>
+    public static bool Dispatch(ReadOnlySpan<byte> self, ReadOnlyMemory<byte> payload, HotelClerk clerk, Notifier notifier, List<Network.WebSockets.WebSocketConnection> congested)
     {
         using var document = JsonDocument.Parse(payload);
         var root = document.RootElement;
@@ -102,7 +103,7 @@ internal static class ClusterMessages
                 var origin = new NotificationOrigin(
                     root.GetProperty("r"u8).GetString()!, root.GetProperty("ts"u8).GetInt64(), volatileData, index, collection,
                     root.GetProperty("ctl"u8).GetString()!, protocol);
-                notifier.NotifyDocument(rooms, NotificationScope.In, "publish", "publish", source, id, origin, remote: true);
+                notifier.NotifyDocument(rooms, NotificationScope.In, "publish", "publish", source, id, origin, remote: true, congested);
             }
 
             return true;
@@ -113,7 +114,7 @@ internal static class ClusterMessages
             var direction = root.GetProperty("d"u8).ValueEquals("in"u8) ? NotificationScope.In : NotificationScope.Out;
             notifier.NotifyUser(
                 room, direction, root.GetProperty("a"u8).GetString()!, root.GetProperty("cnt"u8).GetInt32(), volatileData,
-                root.GetProperty("x"u8).GetBoolean(), protocol, root.GetProperty("ts"u8).GetInt64(), except: null, remote: true);
+                root.GetProperty("x"u8).GetBoolean(), protocol, root.GetProperty("ts"u8).GetInt64(), except: null, remote: true, congested);
         }
 
         return true;

@@ -30,6 +30,21 @@ public sealed class ClusterOptions
     /// <summary>Most room-count changes waiting to be written to Redis; beyond it, a full rewrite is scheduled instead.</summary>
     public int StateQueueSize { get; set; } = 100_000;
 
+    /// <summary>
+    /// Longest time (ms) one cross-node message waits for local subscribers whose send queue is half full before the next message is
+    /// delivered. A node that got no CPU for a while receives what it missed as one burst; pacing on the sockets keeps that burst
+    /// from closing subscribers that do read as slow consumers. A subscriber still congested after this wait is left to overflow.
+    /// 0 = no pacing.
+    /// </summary>
+    public int SlowSubscriberWait { get; set; } = 2000;
+
+    /// <summary>
+    /// Most cross-node messages received and not yet delivered on this node. While it is full, delivery stops pacing (congested
+    /// subscribers then overflow and are closed as slow consumers), so a subscriber that reads slower than the publish rate cannot
+    /// make this node buffer without bound.
+    /// </summary>
+    public int InboundQueueSize { get; set; } = 10_000;
+
     /// <summary>Checks the values; returns the problems found.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -42,6 +57,11 @@ public sealed class ClusterOptions
         if (OutageBufferTime < 0 || OutageBufferBytes < 0 || RecoveryDelay < 0 || StateQueueSize <= 0)
         {
             errors.Add("Cluster:OutageBufferTime, OutageBufferBytes and RecoveryDelay must not be negative; StateQueueSize must be positive.");
+        }
+
+        if (SlowSubscriberWait < 0 || InboundQueueSize <= 0)
+        {
+            errors.Add("Cluster:SlowSubscriberWait must not be negative; Cluster:InboundQueueSize must be positive.");
         }
 
         return errors;

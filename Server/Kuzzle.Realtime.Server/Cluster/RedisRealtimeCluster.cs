@@ -22,6 +22,7 @@ public sealed partial class RedisRealtimeCluster : IRealtimeCluster, IHostedServ
     private readonly ILogger _logger;
     private readonly ClusterBus _bus;
     private readonly ClusterState _state;
+    private readonly ClusterInbox _inbox;
     private readonly CancellationTokenSource _stop = new();
     private Task _loops = Task.CompletedTask;
     private int _disposed;
@@ -39,7 +40,8 @@ public sealed partial class RedisRealtimeCluster : IRealtimeCluster, IHostedServ
         _options = options;
         _logger = logger;
         Metrics = metrics;
-        _bus = new ClusterBus(redis.ChangeFeed, redis.Connection, options, metrics, OnMessageAsync, time, logger);
+        _inbox = new ClusterInbox(options, Dispatch);
+        _bus = new ClusterBus(redis.ChangeFeed, redis.Connection, options, metrics, payload => _inbox.PostAsync(payload, _stop.Token), time, logger);
         _state = new ClusterState(redis.Connection, redis.KeyPrefix, nodeId, options, metrics, logger);
         Connection = redis.Connection;
     }
@@ -92,7 +94,8 @@ public sealed partial class RedisRealtimeCluster : IRealtimeCluster, IHostedServ
         var stop = _stop.Token;
         _loops = Task.WhenAll(
             Task.Run(() => _state.WriteLoopAsync((change, total) => Deliver(change, total, remote: true), stop), CancellationToken.None),
-            Task.Run(() => HeartbeatLoopAsync(stop), CancellationToken.None));
+            Task.Run(() => HeartbeatLoopAsync(stop), CancellationToken.None),
+            Task.Run(() => _inbox.RunAsync(stop), CancellationToken.None));
         return Task.CompletedTask;
     }
 
@@ -141,13 +144,14 @@ public sealed partial class RedisRealtimeCluster : IRealtimeCluster, IHostedServ
         }
     }
 
-    private ValueTask OnMessageAsync(ReadOnlyMemory<byte> payload)
+    private bool Dispatch(byte[] payload, List<Network.WebSockets.WebSocketConnection> congested)
     {
         try
         {
-            if (ClusterMessages.Dispatch(_nodeIdUtf8, payload, _clerk(), _notifier))
+            if (ClusterMessages.Dispatch(_nodeIdUtf8, payload, _clerk(), _notifier, congested))
             {
                 Metrics.OnReceived();
+                return true;
             }
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
@@ -155,7 +159,7 @@ public sealed partial class RedisRealtimeCluster : IRealtimeCluster, IHostedServ
             LogBadMessage(_logger, e);
         }
 
-        return ValueTask.CompletedTask;
+        return false;
     }
 
     private async Task HeartbeatLoopAsync(CancellationToken stop)

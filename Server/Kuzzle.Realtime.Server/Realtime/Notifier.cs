@@ -24,7 +24,8 @@ public sealed class Notifier(ConnectionRegistry connections, NodeIdentity node)
 {
     /// <summary>Sends a document notification to the channels of the given rooms that accept the scope.</summary>
     /// <param name="remote">True for a notification coming from another node: channels that do not propagate skip it.</param>
-    public int NotifyDocument(IEnumerable<Room> rooms, NotificationScope scope, string action, string @event, JsonElement source, string? documentId, in NotificationOrigin origin, bool remote = false)
+    /// <param name="congested">When given, receives the sockets left <see cref="WebSocketConnection.IsCongested"/> by this delivery.</param>
+    public int NotifyDocument(IEnumerable<Room> rooms, NotificationScope scope, string action, string @event, JsonElement source, string? documentId, in NotificationOrigin origin, bool remote = false, List<WebSocketConnection>? congested = null)
     {
         byte[]? prefix = null;
         var delivered = 0;
@@ -38,7 +39,7 @@ public sealed class Notifier(ConnectionRegistry connections, NodeIdentity node)
                 }
 
                 prefix ??= DocumentPrefix(scope, action, @event, source, documentId, origin);
-                delivered += Deliver(channel, prefix);
+                delivered += Deliver(channel, prefix, null, congested);
             }
         }
 
@@ -46,7 +47,7 @@ public sealed class Notifier(ConnectionRegistry connections, NodeIdentity node)
     }
 
     /// <summary>Sends a user notification (<c>in</c>/<c>out</c>) to the room's channels that accept it.</summary>
-    public void NotifyUser(Room room, NotificationScope direction, string action, int count, JsonElement subscriberVolatile, bool includeIndex, string? protocol, long timestamp, string? except = null, bool remote = false)
+    public void NotifyUser(Room room, NotificationScope direction, string action, int count, JsonElement subscriberVolatile, bool includeIndex, string? protocol, long timestamp, string? except = null, bool remote = false, List<WebSocketConnection>? congested = null)
     {
         ArgumentNullException.ThrowIfNull(room);
         byte[]? prefix = null;
@@ -58,11 +59,11 @@ public sealed class Notifier(ConnectionRegistry connections, NodeIdentity node)
             }
 
             prefix ??= UserPrefix(room, direction, action, count, subscriberVolatile, includeIndex, protocol, timestamp);
-            Deliver(channel, prefix, except);
+            Deliver(channel, prefix, except, congested);
         }
     }
 
-    private int Deliver(Channel channel, byte[] prefix, string? except = null)
+    private int Deliver(Channel channel, byte[] prefix, string? except, List<WebSocketConnection>? congested)
     {
         var frame = OutboundFrame.Shared(WithRoom(prefix, channel.Name));
         var delivered = 0;
@@ -72,6 +73,10 @@ public sealed class Notifier(ConnectionRegistry connections, NodeIdentity node)
             {
                 connection.Post(frame);
                 delivered++;
+                if (congested is not null && connection.IsCongested)
+                {
+                    congested.Add(connection);
+                }
             }
         }
 

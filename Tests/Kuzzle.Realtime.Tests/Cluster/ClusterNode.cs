@@ -100,6 +100,23 @@ public sealed class ClusterNode : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Freezes the process (SIGSTOP) for a while, then resumes it (SIGCONT): what a busy machine does to a node that gets no CPU.
+    /// Whatever other nodes send meanwhile piles up in its sockets and arrives as one burst.
+    /// </summary>
+    public async Task FreezeAsync(TimeSpan duration)
+    {
+        await SignalAsync("STOP");
+        try
+        {
+            await Task.Delay(duration);
+        }
+        finally
+        {
+            await SignalAsync("CONT");
+        }
+    }
+
     /// <summary>The last lines the node printed.</summary>
     public string Tail() => string.Join(Environment.NewLine, _output.TakeLast(40));
 
@@ -115,6 +132,13 @@ public sealed class ClusterNode : IAsyncDisposable
         catch (IOException)
         {
         }
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })
+            ?? throw new InvalidOperationException("kill did not start");
+        await kill.WaitForExitAsync();
     }
 
     private void Keep(string? line)

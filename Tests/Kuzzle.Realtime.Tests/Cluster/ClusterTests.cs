@@ -55,12 +55,18 @@ public sealed class ClusterTests
 
         await Task.Delay(300); // duplicates, if any, would arrive now
         var list = await Request(publisher, """{"controller":"realtime","action":"list"}""");
+        var slow = new List<long>();
+        foreach (var node in nodes)
+        {
+            slow.Add(await node.MetricAsync("kuzzle_slow_consumers_closed_total"));
+        }
+
         Assert.Multiple(() =>
         {
             for (var i = 0; i < collectors.Count; i++)
             {
                 var received = collectors[i].Sequences();
-                Assert.That(received, Is.EqualTo(Enumerable.Range(0, Messages).Select(n => (long)n)), $"subscriber on {nodes[i].NodeId}: every message once, in order");
+                Assert.That(received, Is.EqualTo(Enumerable.Range(0, Messages).Select(n => (long)n)), $"subscriber on {nodes[i].NodeId}: every message once, in order (collector {collectors[i].State}, slow consumers closed there {slow[i]})");
             }
 
             Assert.That(list.GetProperty("result").GetProperty("i").GetProperty("fan").GetProperty(roomId!).GetInt32(), Is.EqualTo(3));
@@ -75,6 +81,42 @@ public sealed class ClusterTests
         {
             await client.DisposeAsync();
         }
+    }
+
+    [Test]
+    public async Task A_node_frozen_by_a_busy_machine_loses_no_cross_node_message_at_the_default_send_queue()
+    {
+        // A node that gets no CPU for a while receives what was published meanwhile as one burst from Redis. That burst must not
+        // overflow its subscribers' send queues (50 frames by default): they are reading, only the node was late.
+        await using var redis = await RedisServer.StartAsync();
+        var nodes = await StartNodesAsync(redis.Port, "f1", "f2");
+        await using var _ = new Nodes(nodes);
+        await using var subscriber = await nodes[0].ConnectAsync();
+        var sub = await Request(subscriber, """{"controller":"realtime","action":"subscribe","index":"i","collection":"frozen","body":{}}""");
+        var roomId = sub.GetProperty("result").GetProperty("roomId").GetString()!;
+        await using var publisher = await nodes[1].ConnectAsync();
+        Assert.That(await WaitForCountAsync(publisher, roomId, 1), Is.True);
+        await using var collector = new NotificationCollector(subscriber);
+
+        const int Messages = 600;
+        var freeze = Task.CompletedTask;
+        for (var seq = 0; seq < Messages; seq++)
+        {
+            if (seq == 50)
+            {
+                freeze = nodes[0].FreezeAsync(TimeSpan.FromMilliseconds(700));
+            }
+
+            await Request(publisher, $$$"""{"controller":"realtime","action":"publish","index":"i","collection":"frozen","body":{"seq":{{{seq}}}}}""");
+        }
+
+        await freeze;
+        await collector.WaitForAsync(c => c.Sequences().Count >= Messages, Propagation);
+        var received = collector.Sequences();
+        var slow = await nodes[0].MetricAsync("kuzzle_slow_consumers_closed_total");
+        Assert.That(
+            received, Is.EqualTo(Enumerable.Range(0, Messages).Select(n => (long)n)),
+            $"every message once, in order (collector {collector.State}, slow consumers closed {slow})");
     }
 
     [Test]
@@ -152,6 +194,47 @@ public sealed class ClusterTests
     }
 
     [Test]
+    public async Task A_role_or_profile_changed_on_one_node_changes_rights_on_another_within_a_bounded_delay()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var nodes = await StartNodesAsync(redis.Port, "g1", "g2");
+        await using var _ = new Nodes(nodes);
+        await using var a = await nodes[0].ConnectAsync();
+        await using var b = await nodes[1].ConnectAsync();
+        Ok(await Request(a, """{"controller":"security","action":"createFirstAdmin","_id":"root","body":{"content":{},"credentials":{"local":{"username":"root","password":"secret-pw"}}}}"""));
+        var admin = await TestUsers.LoginAsync(a, "root", "secret-pw");
+        Ok(await Request(a, WithJwt("""{"controller":"security","action":"createRole","_id":"rt-publish","body":{"controllers":{"realtime":{"actions":{"publish":true}}}}}""", admin)));
+        Ok(await Request(a, WithJwt("""{"controller":"security","action":"createRole","_id":"rt-none","body":{"controllers":{"auth":{"actions":{"getCurrentUser":true}}}}}""", admin)));
+        Ok(await Request(a, WithJwt("""{"controller":"security","action":"createProfile","_id":"rt-profile","body":{"policies":[{"roleId":"rt-publish"}]}}""", admin)));
+        Ok(await Request(a, WithJwt("""{"controller":"security","action":"createUser","_id":"alice","body":{"content":{"profileIds":["rt-profile"]},"credentials":{"local":{"username":"alice","password":"alice-pw-1"}}}}""", admin)));
+        var alice = await TestUsers.LoginAsync(b, "alice", "alice-pw-1");
+        var now = $$"""{"controller":"server","action":"now","jwt":"{{alice}}"}""";
+        var publish = $$"""{"controller":"realtime","action":"publish","index":"i","collection":"rights","body":{},"jwt":"{{alice}}"}""";
+        Assert.That(Status(await Request(b, publish)), Is.EqualTo(200), "allowed by rt-publish");
+        Assert.That(Status(await Request(b, now)), Is.EqualTo(403), "not granted yet");
+
+        // Role widened on g1: g2 allows server:now.
+        Ok(await Request(a, WithJwt("""{"controller":"security","action":"updateRole","_id":"rt-publish","body":{"controllers":{"realtime":{"actions":{"publish":true}},"server":{"actions":{"now":true}}}}}""", admin)));
+        var granted = await TimeUntilStatusAsync(b, now, 200);
+
+        // Role narrowed on g1: g2 refuses realtime:publish.
+        Ok(await Request(a, WithJwt("""{"controller":"security","action":"updateRole","_id":"rt-publish","body":{"controllers":{"server":{"actions":{"now":true}}}}}""", admin)));
+        var narrowed = await TimeUntilStatusAsync(b, publish, 403);
+
+        // Profile moved to a role without server:now on g1: g2 refuses it.
+        Ok(await Request(a, WithJwt("""{"controller":"security","action":"updateProfile","_id":"rt-profile","body":{"policies":[{"roleId":"rt-none"}]}}""", admin)));
+        var profiled = await TimeUntilStatusAsync(b, now, 403);
+
+        TestContext.Out.WriteLine($"rights seen on the other node after: role widened {granted.TotalMilliseconds:F1} ms, role narrowed {narrowed.TotalMilliseconds:F1} ms, profile changed {profiled.TotalMilliseconds:F1} ms");
+        Assert.Multiple(() =>
+        {
+            Assert.That(granted, Is.LessThan(TimeSpan.FromSeconds(1)), "role widened (generous bound; target 100 ms)");
+            Assert.That(narrowed, Is.LessThan(TimeSpan.FromSeconds(1)), "role narrowed");
+            Assert.That(profiled, Is.LessThan(TimeSpan.FromSeconds(1)), "profile changed");
+        });
+    }
+
+    [Test]
     public async Task A_dead_node_leaves_no_ghost_subscribers()
     {
         await using var redis = await RedisServer.StartAsync();
@@ -182,9 +265,9 @@ public sealed class ClusterTests
         var aof = Directory.CreateTempSubdirectory("kuzzle-aof-").FullName;
         var redis = await RedisServer.StartPersistentAsync(aof);
         var port = redis.Port;
-        // The buffered publishes arrive as one burst after recovery: the subscriber's send queue must hold it (50 frames by default
-        // would close it as a slow consumer, which is the documented policy, not what this test is about).
-        var nodes = await StartNodesAsync(port, ["r1", "r2"], "--Kuzzle:Server:WebSocket:SendQueueFrames=5000");
+        // The buffered publishes arrive as one burst after recovery; the receiving node paces it on the subscriber's send queue, which
+        // keeps its default size (50 frames): a reading subscriber is not closed as a slow consumer.
+        var nodes = await StartNodesAsync(port, "r1", "r2");
         await using var _ = new Nodes(nodes);
         await using var subscriber = await nodes[1].ConnectAsync();
         var sub = await Request(subscriber, """{"controller":"realtime","action":"subscribe","index":"i","collection":"load","body":{}}""");
@@ -244,6 +327,7 @@ public sealed class ClusterTests
             Assert.That(received, Is.Ordered, "order kept");
             Assert.That(lost, Is.LessThanOrEqualTo(dropped), "every acknowledged publish that was not delivered is counted as dropped");
             Assert.That(received, Does.Contain(lastAcknowledged), "delivery resumed after recovery");
+            Assert.That(collector.State, Is.EqualTo("reading"), "the replay burst did not close the subscriber");
             Assert.That(during.ReadyStatus, Is.EqualTo(503), "readiness reflects the outage");
             Assert.That(during.CountError, Is.EqualTo("services.cache.not_connected"));
             Assert.That(during.CountMs, Is.LessThan(1000), "fails fast");
@@ -275,6 +359,27 @@ public sealed class ClusterTests
         var error = count.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.Object ? e.GetProperty("id").GetString() : null;
         return (ready, error, watch.ElapsedMilliseconds);
     }
+
+    /// <summary>Repeats a request until it answers the status; returns how long that took (MaxValue if it never did in 5 s).</summary>
+    private static async Task<TimeSpan> TimeUntilStatusAsync(WsClient client, string json, int status)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < Propagation)
+        {
+            if (Status(await Request(client, json)) == status)
+            {
+                return watch.Elapsed;
+            }
+        }
+
+        return TimeSpan.MaxValue;
+    }
+
+    private static string WithJwt(string json, string jwt) => json.Insert(1, $"\"jwt\":\"{jwt}\",");
+
+    private static int Status(JsonElement response) => response.GetProperty("status").GetInt32();
+
+    private static void Ok(JsonElement response) => Assert.That(Status(response), Is.EqualTo(200), response.ToString());
 
     private static Task<ClusterNode[]> StartNodesAsync(int redisPort, params string[] ids) => StartNodesAsync(redisPort, ids, []);
 

@@ -39,6 +39,7 @@ public sealed class WebSocketConnection : IConnectionInfo, IDisposable
     private long _lastInboundTicks;
     private long _rateWindow;
     private int _rateCount;
+    private TaskCompletionSource? _progress;
 
     /// <summary>Creates the connection state for an accepted socket.</summary>
     public WebSocketConnection(string id, WebSocket socket, string remoteAddress, string? origin, int maxQueuedFrames, long maxQueuedBytes)
@@ -81,6 +82,35 @@ public sealed class WebSocketConnection : IConnectionInfo, IDisposable
 
     /// <summary>Frames waiting to be sent.</summary>
     public int QueuedFrames => Volatile.Read(ref _queuedFrames);
+
+    /// <summary>
+    /// True when half the send queue (frames or bytes) is in use. Senders that can wait (cross-node delivery) pause on it, so that a
+    /// burst caused by a busy machine is not mistaken for a client that does not read.
+    /// </summary>
+    public bool IsCongested =>
+        Volatile.Read(ref _queuedFrames) * 2L >= _maxQueuedFrames || Volatile.Read(ref _queuedBytes) * 2 >= _maxQueuedBytes;
+
+    /// <summary>Waits until the socket is no longer <see cref="IsCongested"/> or is closed.</summary>
+    public async Task WaitUncongestedAsync(CancellationToken cancellationToken)
+    {
+        while (IsCongested && Volatile.Read(ref _closed) == 0)
+        {
+            var signal = Volatile.Read(ref _progress);
+            if (signal is null)
+            {
+                var fresh = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                signal = Interlocked.CompareExchange(ref _progress, fresh, null) ?? fresh;
+            }
+
+            // Checked again after the signal is in place: a frame sent in between would otherwise not wake us.
+            if (!IsCongested || Volatile.Read(ref _closed) != 0)
+            {
+                return;
+            }
+
+            await signal.Task.WaitAsync(cancellationToken);
+        }
+    }
 
     /// <summary>Records inbound traffic (idle timeout counts inbound only, as Kuzzle does).</summary>
     public void MarkInbound() => Volatile.Write(ref _lastInboundTicks, Environment.TickCount64);
@@ -137,6 +167,7 @@ public sealed class WebSocketConnection : IConnectionInfo, IDisposable
         }
 
         ClosedBy = reason;
+        SignalProgress();
         var graceful = false;
         try
         {
@@ -207,6 +238,8 @@ public sealed class WebSocketConnection : IConnectionInfo, IDisposable
             f.Release();
         }
 
+        SignalProgress();
+
         _aborted.Cancel();
         _aborted.Dispose();
     }
@@ -250,6 +283,7 @@ public sealed class WebSocketConnection : IConnectionInfo, IDisposable
                 {
                     Interlocked.Decrement(ref _queuedFrames);
                     Interlocked.Add(ref _queuedBytes, -frame.Length);
+                    SignalProgress();
                     try
                     {
                         if (Volatile.Read(ref _closed) == 0)
@@ -282,6 +316,17 @@ public sealed class WebSocketConnection : IConnectionInfo, IDisposable
                 Interlocked.Decrement(ref _queuedFrames);
                 f.Release();
             }
+
+            SignalProgress();
+        }
+    }
+
+    // Cheap when nobody waits (one read); wakes the waiters of WaitUncongestedAsync otherwise.
+    private void SignalProgress()
+    {
+        if (Volatile.Read(ref _progress) is not null)
+        {
+            Interlocked.Exchange(ref _progress, null)?.TrySetResult();
         }
     }
 }
