@@ -31,6 +31,10 @@ internal sealed partial class ClusterBus : IAsyncDisposable
     private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly SemaphoreSlim _subscriptionsLock = new(1, 1);
     private readonly Dictionary<string, IAsyncDisposable> _subscriptions = new(StringComparer.Ordinal);
+
+    // Channels found unwanted by one reconciliation: left only if the next one still finds them unwanted. A subscribe joins the
+    // channel before its room exists, so a room list taken in between must not make the node leave the channel it just joined.
+    private readonly HashSet<string> _unwantedOnce = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private long _queuedBytes;
     private int _disposed;
@@ -79,6 +83,7 @@ internal sealed partial class ClusterBus : IAsyncDisposable
         await _subscriptionsLock.WaitAsync(cancellationToken);
         try
         {
+            _unwantedOnce.Remove(channel);
             if (_subscriptions.ContainsKey(channel))
             {
                 return true;
@@ -97,7 +102,7 @@ internal sealed partial class ClusterBus : IAsyncDisposable
         }
     }
 
-    /// <summary>Subscribes to the wanted channels not yet subscribed and leaves the others.</summary>
+    /// <summary>Subscribes to the wanted channels not yet subscribed and leaves those unwanted by two reconciliations in a row.</summary>
     public async Task ReconcileAsync(IReadOnlySet<string> wanted, CancellationToken cancellationToken)
     {
         foreach (var channel in wanted)
@@ -112,8 +117,15 @@ internal sealed partial class ClusterBus : IAsyncDisposable
         await _subscriptionsLock.WaitAsync(cancellationToken);
         try
         {
+            _unwantedOnce.RemoveWhere(wanted.Contains);
             foreach (var channel in _subscriptions.Keys.Where(c => !wanted.Contains(c)).ToList())
             {
+                if (_unwantedOnce.Add(channel))
+                {
+                    continue; // First time unwanted: maybe a subscribe in progress.
+                }
+
+                _unwantedOnce.Remove(channel);
                 unused.Add(_subscriptions[channel]);
                 _subscriptions.Remove(channel);
             }
