@@ -1,3 +1,4 @@
+using Kuzzle.Realtime.Storage.Tests;
 using System.Diagnostics;
 using Kuzzle.Realtime.Protocol.Errors;
 using Kuzzle.Realtime.Storage;
