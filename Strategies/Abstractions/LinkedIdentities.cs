@@ -38,6 +38,12 @@ public sealed class LinkedIdentities
         return found.Count > 0 ? found[0] : null;
     }
 
+    /// <summary>A strategy's <c>getInfo</c>: the user's identity described, or the 412 Kuzzle's plugins give when there is none.</summary>
+    public async ValueTask<JsonObject> DescribeByKuidAsync(string kuid, CancellationToken cancellationToken) =>
+        await FindByKuidAsync(kuid, cancellationToken) is { } doc
+            ? Describe(doc)
+            : throw new StrategyException(412, $"No credentials found for user \"{kuid}\".");
+
     /// <summary>
     /// The user of a logged-in identity: the linked one, or a new user (with <paramref name="profileIds"/>) linked to it
     /// when <paramref name="autoCreate"/>; null when the identity is unknown and auto-creation is off.

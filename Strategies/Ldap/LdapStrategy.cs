@@ -72,9 +72,7 @@ internal sealed class LdapStrategy(StrategyContext strategyContext, LdapOptions 
         await _identities.UnlinkAsync(kuid, cancellationToken);
 
     public async ValueTask<JsonObject> GetInfoAsync(StrategyCallContext context, string kuid, CancellationToken cancellationToken = default) =>
-        await _identities.FindByKuidAsync(kuid, cancellationToken) is { } doc
-            ? LinkedIdentities.Describe(doc)
-            : throw new StrategyException(412, $"No credentials found for user \"{kuid}\".");
+        await _identities.DescribeByKuidAsync(kuid, cancellationToken);
 
     public async ValueTask<JsonObject> GetByIdAsync(StrategyCallContext context, string strategyUserId, CancellationToken cancellationToken = default) =>
         await strategyContext.Store.GetAsync(LinkedIdentities.Collection, strategyUserId.ToLowerInvariant(), cancellationToken) is { } doc

@@ -52,9 +52,7 @@ internal sealed partial class OAuthStrategy
         await _identities.UnlinkAsync(kuid, cancellationToken);
 
     public async ValueTask<JsonObject> GetInfoAsync(StrategyCallContext context, string kuid, CancellationToken cancellationToken = default) =>
-        await _identities.FindByKuidAsync(kuid, cancellationToken) is { } doc
-            ? LinkedIdentities.Describe(doc)
-            : throw new StrategyException(412, $"No credentials found for user \"{kuid}\".");
+        await _identities.DescribeByKuidAsync(kuid, cancellationToken);
 
     public async ValueTask<JsonObject> GetByIdAsync(StrategyCallContext context, string strategyUserId, CancellationToken cancellationToken = default) =>
         await _context.Store.GetAsync(LinkedIdentities.Collection, strategyUserId, cancellationToken) is { } doc
