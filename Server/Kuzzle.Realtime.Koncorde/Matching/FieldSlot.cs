@@ -9,6 +9,9 @@ internal sealed class FieldSlot(string path, int index)
 
     /// <summary>The path in UTF-8, for direct property lookups.</summary>
     public byte[] Utf8Path { get; } = System.Text.Encoding.UTF8.GetBytes(path);
+
+    /// <summary><see cref="Utf8Path"/>'s hash, to find the field in a prepared document without hashing it.</summary>
+    public ulong PathHash { get; } = Utf8Hash.Compute(System.Text.Encoding.UTF8.GetBytes(path), out _);
     public int Index { get; } = index;
 
     /// <summary>The "_id" field, read from the document id when one is given.</summary>

@@ -132,6 +132,61 @@ internal sealed partial class IndexEngine
     }
 
     /// <summary>
+    /// Equality-only engines, on a prepared document: appends the ids of the matching filters to
+    /// <paramref name="matches"/> and returns true; or returns false, having appended nothing, when the general
+    /// test is needed (another keyword, a condition needing counters, a document the direct reader could not read).
+    /// </summary>
+    /// <remarks>
+    /// Runs without the lock, as <see cref="TestEqualsOnly"/>. Per field: one property lookup and one map probe,
+    /// both with hashes computed when the document was prepared.
+    /// </remarks>
+    public bool TryTestEqualsOnly(KoncordeDocument document, List<string> matches)
+    {
+        if (_equalsOnlyFields is not { } fields || !document.IsRead)
+        {
+            return false;
+        }
+
+        var start = matches.Count;
+        for (var f = 0; f < fields.Length; f++)
+        {
+            var field = fields[f];
+            ConditionEntry? found;
+            if (field.IsDocumentId && document.Id is not null)
+            {
+                found = field.EqualsMap!.FindString(document.IdUtf8, document.IdHash);
+            }
+            else if (document.Find(field.Utf8Path, field.PathHash) is var at and >= 0)
+            {
+                found = field.EqualsMap!.Find(document, document.Property(at));
+            }
+            else
+            {
+                continue;
+            }
+
+            if (found is null)
+            {
+                continue;
+            }
+
+            if (found.DirectFilterId is not { } id)
+            {
+                matches.RemoveRange(start, matches.Count - start);
+                return false;
+            }
+
+            // Two conditions may complete the same filter (OR of equalities on two fields): report it once.
+            if (matches.Count == start || matches.IndexOf(id, start) < 0)
+            {
+                matches.Add(id);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Engines whose only conditions are equalities on a few top-level fields: each field present is looked up in
     /// its map, and a condition completing one filter on its own reports that filter without any counter. Returns
     /// null when a condition found needs counting (the caller then runs the general test).

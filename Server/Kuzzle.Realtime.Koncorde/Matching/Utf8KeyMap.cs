@@ -1,6 +1,3 @@
-using System.Buffers.Binary;
-using System.Numerics;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Kuzzle.Realtime.Koncorde.Matching;
@@ -40,7 +37,10 @@ internal sealed class Utf8KeyMap<T>
         }
     }
 
-    public T? Get(ReadOnlySpan<byte> key) => Find(_table, key, Hash(key, out _));
+    public T? Get(ReadOnlySpan<byte> key) => Find(_table, key, Utf8Hash.Compute(key, out _));
+
+    /// <summary>Looks up a key whose <see cref="Utf8Hash.Compute"/> hash the caller already has.</summary>
+    public T? Get(ReadOnlySpan<byte> key, ulong hash) => Find(_table, key, hash);
 
     /// <summary>
     /// Looks up the raw content of a JSON string. When it holds an escape (a backslash) nothing is looked up and
@@ -48,7 +48,7 @@ internal sealed class Utf8KeyMap<T>
     /// </summary>
     public T? GetUnescaped(ReadOnlySpan<byte> content, out bool escaped)
     {
-        var hash = Hash(content, out escaped);
+        var hash = Utf8Hash.Compute(content, out escaped);
         return escaped ? null : Find(_table, content, hash);
     }
 
@@ -87,7 +87,7 @@ internal sealed class Utf8KeyMap<T>
     public void Set(byte[] key, T value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var hash = Hash(key, out _);
+        var hash = Utf8Hash.Compute(key, out _);
         var table = _table;
         var at = IndexOf(table, key, hash);
         if (at >= 0)
@@ -124,7 +124,7 @@ internal sealed class Utf8KeyMap<T>
     public bool Remove(ReadOnlySpan<byte> key)
     {
         var table = _table;
-        var at = IndexOf(table, key, Hash(key, out _));
+        var at = IndexOf(table, key, Utf8Hash.Compute(key, out _));
         if (at < 0 || table.Entries[at].Value is null)
         {
             return false;
@@ -184,48 +184,6 @@ internal sealed class Utf8KeyMap<T>
         return table;
     }
 
-    /// <summary>Seeded hash of the bytes; also tells, in the same pass, whether they hold a backslash.</summary>
-    private static ulong Hash(ReadOnlySpan<byte> key, out bool backslash)
-    {
-        const ulong K1 = 0x9E3779B97F4A7C15;
-        const ulong K2 = 0xC2B2AE3D27D4EB4F;
-        const ulong Ones = 0x0101010101010101;
-        const ulong Highs = 0x8080808080808080;
-        const ulong Backslashes = 0x5C5C5C5C5C5C5C5C;
-        var h = HashSeed.Value ^ ((ulong)key.Length * K1);
-
-        // A byte of word ^ Backslashes is zero where the word has a backslash; (x - Ones) & ~x & Highs is not zero
-        // exactly when x has a zero byte.
-        ulong found = 0;
-        while (key.Length >= 8)
-        {
-            var word = BinaryPrimitives.ReadUInt64LittleEndian(key);
-            var x = word ^ Backslashes;
-            found |= (x - Ones) & ~x & Highs;
-            h = BitOperations.RotateLeft(h ^ (word * K2), 29) * K1;
-            key = key[8..];
-        }
-
-        if (key.Length > 0)
-        {
-            // The last 1 to 7 bytes, read as at most three loads (the length is mixed in above).
-            ulong tail = key.Length >= 4 ? BinaryPrimitives.ReadUInt32LittleEndian(key) | ((ulong)BinaryPrimitives.ReadUInt32LittleEndian(key[^4..]) << 32)
-                : key.Length >= 2 ? BinaryPrimitives.ReadUInt16LittleEndian(key) | ((ulong)key[^1] << 16)
-                : key[0];
-
-            // Padding bytes of a short tail are zero, not backslashes.
-            var x = tail ^ Backslashes;
-            found |= (x - Ones) & ~x & Highs;
-            h = BitOperations.RotateLeft(h ^ (tail * K2), 29) * K1;
-        }
-
-        backslash = found != 0;
-
-        h ^= h >> 32;
-        h *= K2;
-        return h ^ (h >> 29);
-    }
-
     private struct Entry
     {
         public byte[]? Key;
@@ -241,10 +199,4 @@ internal sealed class Utf8KeyMap<T>
         public readonly Entry[] Entries = new Entry[size];
         public int Used;
     }
-}
-
-/// <summary>The per-process hash seed, outside the generic map so that reading it needs no generic lookup.</summary>
-internal static class HashSeed
-{
-    public static readonly ulong Value = BinaryPrimitives.ReadUInt64LittleEndian(RandomNumberGenerator.GetBytes(8));
 }
