@@ -53,3 +53,16 @@ internal sealed class FieldSlot(string path, int index)
         EqualsMap is { Count: > 0 } || Exists is { Count: > 0 } || ExistsValues is { Count: > 0 }
         || Range is { Count: > 0 } || Regexps is { Count: > 0 } || Selects is { Count: > 0 };
 }
+
+/// <summary>
+/// An equality-only field as prepared-document tests read it: what they need inline, so that reaching the value
+/// map takes fewer dependent loads (field slot, then its map, then the map's strings) than through the slot.
+/// </summary>
+internal readonly struct EqualsOnlyField(FieldSlot field)
+{
+    public readonly byte[] Path = field.Utf8Path;
+    public readonly ulong PathHash = field.PathHash;
+    public readonly ScalarMap Map = field.EqualsMap!;
+    public readonly Utf8KeyMap<ConditionEntry> Strings = field.EqualsMap!.Strings;
+    public readonly bool IsDocumentId = field.IsDocumentId;
+}

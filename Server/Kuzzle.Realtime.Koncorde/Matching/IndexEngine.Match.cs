@@ -142,7 +142,7 @@ internal sealed partial class IndexEngine
     /// </remarks>
     public bool TryTestEqualsOnly(KoncordeDocument document, List<string> matches)
     {
-        if (_equalsOnlyFields is not { } fields || !document.IsRead)
+        if (_equalsOnlyPlan is not { } fields || !document.IsRead)
         {
             return false;
         }
@@ -150,15 +150,18 @@ internal sealed partial class IndexEngine
         var start = matches.Count;
         for (var f = 0; f < fields.Length; f++)
         {
-            var field = fields[f];
+            ref readonly var field = ref fields[f];
             ConditionEntry? found;
             if (field.IsDocumentId && document.Id is not null)
             {
-                found = field.EqualsMap!.FindString(document.IdUtf8, document.IdHash);
+                found = field.Map.FindString(document.IdUtf8, document.IdHash);
             }
-            else if (document.Find(field.Utf8Path, field.PathHash) is var at and >= 0)
+            else if (document.Find(field.Path, field.PathHash) is var at and >= 0)
             {
-                found = field.EqualsMap!.Find(document, document.Property(at));
+                ref readonly var property = ref document.Property(at);
+                found = property.Kind == DocumentValueKind.String
+                    ? field.Strings.Get(document.StringBytes(property), property.ValueHash)
+                    : field.Map.Find(document, property);
             }
             else
             {

@@ -22,6 +22,9 @@ internal sealed class ScalarMap
 
     public int Count { get; private set; }
 
+    /// <summary>The string values (read by prepared-document tests without going through this object).</summary>
+    public Utf8KeyMap<ConditionEntry> Strings => _strings;
+
     public void Add(JsValue scalar, ConditionEntry condition)
     {
         switch (scalar.Kind)
