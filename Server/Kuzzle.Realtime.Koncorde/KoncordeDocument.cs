@@ -257,7 +257,7 @@ public sealed class KoncordeDocument : IDisposable
                 property.Kind = DocumentValueKind.Structure;
                 return true;
             default:
-                if (!JsNumber.TryParseJson(token, out var number))
+                if (!TryParseInteger(token, out var number) && !JsNumber.TryParseJson(token, out number))
                 {
                     return false;
                 }
@@ -270,6 +270,36 @@ public sealed class KoncordeDocument : IDisposable
                 property.ValueHash = Utf8Hash.Compute(key, out _);
                 return true;
         }
+    }
+
+    /// <summary>
+    /// Short integers (the common case) without the general parser: up to 15 digits are exact in a double, so the
+    /// result is the one JSON.parse gives. Anything else (fraction, exponent, longer) is left to the parser.
+    /// </summary>
+    private static bool TryParseInteger(ReadOnlySpan<byte> token, out double value)
+    {
+        value = 0;
+        var negative = token[0] == (byte)'-';
+        var digits = negative ? token[1..] : token;
+        if (digits.Length is 0 or > 15)
+        {
+            return false;
+        }
+
+        long n = 0;
+        foreach (var c in digits)
+        {
+            var digit = (uint)(c - '0');
+            if (digit > 9)
+            {
+                return false;
+            }
+
+            n = (n * 10) + digit;
+        }
+
+        value = negative ? -(double)n : n;
+        return true;
     }
 
     /// <summary>The little-endian bits of the number as the maps key it (-0 folded into 0).</summary>

@@ -142,7 +142,7 @@ public sealed class KoncordeEngine
         var before = matches.Count;
         if (!engine.TryTestEqualsOnly(document, matches))
         {
-            matches.AddRange(engine.Test(document.Parsed, document.Id));
+            engine.TestGeneral(document.Parsed, document.Id, matches);
         }
 
         return matches.Count - before;

@@ -26,7 +26,13 @@ internal sealed partial class IndexEngine
     }
 
     /// <summary>The general test, under the read lock.</summary>
-    public string[] TestGeneral(JsonElement document, string? documentId)
+    public string[] TestGeneral(JsonElement document, string? documentId) => TestGeneral(document, documentId, null);
+
+    /// <summary>
+    /// The general test, under the read lock; with <paramref name="output"/>, the ids are appended to it (no array
+    /// is made) and the result is empty.
+    /// </summary>
+    public string[] TestGeneral(JsonElement document, string? documentId, List<string>? output)
     {
         if (_dirty)
         {
@@ -48,7 +54,7 @@ internal sealed partial class IndexEngine
         var reading = EnterRead();
         try
         {
-            return TestCore(document, documentId);
+            return TestCore(document, documentId, output);
         }
         finally
         {
@@ -266,7 +272,7 @@ internal sealed partial class IndexEngine
         public readonly string[] ToArray() => _ids is null ? [] : _count == _ids.Length ? _ids : _ids[.._count];
     }
 
-    private string[] TestCore(JsonElement document, string? documentId)
+    private string[] TestCore(JsonElement document, string? documentId, List<string>? output)
     {
         var scratch = MatchScratch.Rent();
         try
@@ -297,6 +303,12 @@ internal sealed partial class IndexEngine
             }
 
             MatchCollected(scratch);
+            if (output is not null)
+            {
+                output.AddRange(scratch.Matched);
+                return [];
+            }
+
             return scratch.Matched.Count == 0 ? [] : [.. scratch.Matched];
         }
         finally
