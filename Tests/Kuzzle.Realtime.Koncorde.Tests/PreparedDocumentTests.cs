@@ -52,6 +52,16 @@ public sealed class PreparedDocumentTests
     }
 
     [Test]
+    public void Text_not_backed_by_an_array_is_read_too()
+    {
+        var harness = new Harness();
+        var id = harness.Register("""{"equals":{"a":"x"}}""");
+        using var native = new NativeText(Encoding.UTF8.GetBytes("""{"b":1,"a":"x"}"""));
+        using var document = KoncordeDocument.Create(native.Memory);
+        Assert.That(harness.Engine.Test(Harness.Index, document), Is.EqualTo(new[] { id }));
+    }
+
+    [Test]
     public void Text_that_is_not_json_throws_when_a_parse_is_needed()
     {
         var harness = new Harness();
@@ -77,5 +87,21 @@ public sealed class PreparedDocumentTests
                 Assert.That(backslash, Is.True, $"length {length}, backslash at {at}");
             }
         }
+    }
+}
+
+/// <summary>Text behind a memory manager: a ReadOnlyMemory that is not an array slice (TryGetArray fails).</summary>
+internal sealed class NativeText(byte[] text) : System.Buffers.MemoryManager<byte>
+{
+    public override Span<byte> GetSpan() => text;
+
+    public override System.Buffers.MemoryHandle Pin(int elementIndex = 0) => throw new NotSupportedException();
+
+    public override void Unpin()
+    {
+    }
+
+    protected override void Dispose(bool disposing)
+    {
     }
 }

@@ -55,14 +55,16 @@ internal sealed class FieldSlot(string path, int index)
 }
 
 /// <summary>
-/// An equality-only field as prepared-document tests read it: what they need inline, so that reaching the value
-/// map takes fewer dependent loads (field slot, then its map, then the map's strings) than through the slot.
+/// An equality-only field as prepared-document tests read it: what they need inline, so that reaching the string
+/// values' table takes fewer dependent loads (slot, map, string map, table) than through the slot.
 /// </summary>
 internal readonly struct EqualsOnlyField(FieldSlot field)
 {
     public readonly byte[] Path = field.Utf8Path;
     public readonly ulong PathHash = field.PathHash;
     public readonly ScalarMap Map = field.EqualsMap!;
-    public readonly Utf8KeyMap<ConditionEntry> Strings = field.EqualsMap!.Strings;
+
+    // WARNING: valid until the next store or removal on the engine, which builds new ones (see Utf8KeyMap.Snapshot).
+    public readonly Utf8KeyMap<ConditionEntry>.Snapshot Strings = field.EqualsMap!.Strings.Current;
     public readonly bool IsDocumentId = field.IsDocumentId;
 }

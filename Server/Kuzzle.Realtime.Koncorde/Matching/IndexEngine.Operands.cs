@@ -32,7 +32,7 @@ internal sealed partial class IndexEngine
     private volatile FieldSlot[]? _equalsOnlyFields;
 
     // The same fields laid out for prepared documents (see TryTestEqualsOnly(KoncordeDocument, ...)); set and
-    // cleared with _equalsOnlyFields.
+    // cleared with _equalsOnlyFields, rebuilt after every store and removal (it holds the maps' current tables).
     private volatile EqualsOnlyField[]? _equalsOnlyPlan;
     private volatile bool _dirty;
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Kuzzle.Realtime.Koncorde.Matching;
@@ -52,10 +53,24 @@ internal sealed class Utf8KeyMap<T>
         return escaped ? null : Find(_table, content, hash);
     }
 
-    private static T? Find(Table table, ReadOnlySpan<byte> key, ulong hash)
+    /// <summary>The current table, to look keys up without going through the map (see <see cref="Snapshot"/>).</summary>
+    public Snapshot Current
     {
-        var entries = table.Entries;
-        for (var i = Volatile.Read(ref table.Buckets[(int)(hash & (uint)(table.Buckets.Length - 1))]) - 1; i >= 0; i = entries[i].Next)
+        get
+        {
+            var table = _table;
+            return new Snapshot(table.Buckets, table.Entries);
+        }
+    }
+
+    private static T? Find(Table table, ReadOnlySpan<byte> key, ulong hash) => Find(table.Buckets, table.Entries, key, hash);
+
+    // Inlined: called from a snapshot (a struct of a generic type), an out-of-line call would go through the
+    // shared generic code's runtime lookup.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T? Find(int[] buckets, Entry[] entries, ReadOnlySpan<byte> key, ulong hash)
+    {
+        for (var i = Volatile.Read(ref buckets[(int)(hash & (uint)(buckets.Length - 1))]) - 1; i >= 0; i = entries[i].Next)
         {
             ref readonly var entry = ref entries[i];
             if (entry.Hash == hash && key.SequenceEqual(entry.Key))
@@ -184,7 +199,31 @@ internal sealed class Utf8KeyMap<T>
         return table;
     }
 
-    private struct Entry
+    /// <summary>
+    /// One table of the map, read directly: two dependent loads fewer per lookup than through the map.
+    /// </summary>
+    /// <remarks>
+    /// WARNING: the map replaces its table when Set grows it or Remove compacts it. A holder must take a new
+    /// snapshot after every writer call, or it misses the keys added since (removals stay visible: a removal clears
+    /// the entry in the table current at that moment, and a compaction happens after that).
+    /// </remarks>
+    public readonly struct Snapshot
+    {
+        private readonly int[] _buckets;
+        private readonly Entry[] _entries;
+
+        internal Snapshot(int[] buckets, Entry[] entries)
+        {
+            _buckets = buckets;
+            _entries = entries;
+        }
+
+        /// <summary>Looks up a key whose <see cref="Utf8Hash.Compute"/> hash the caller already has.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public T? Get(ReadOnlySpan<byte> key, ulong hash) => Find(_buckets, _entries, key, hash);
+    }
+
+    internal struct Entry
     {
         public byte[]? Key;
         public ulong Hash;
