@@ -23,6 +23,10 @@ public sealed class KoncordeEngine
     // Serialises writers so that creating and dropping per-index engines cannot race.
     private readonly Lock _writeGate = new();
 
+    // Scratch buffer of the Test overload returning a list.
+    [ThreadStatic]
+    private static List<string>? t_matches;
+
     public KoncordeEngine(KoncordeOptions? options = null) => _normalizer = new Normalizer(options ?? new KoncordeOptions());
 
     /// <summary>Indexes ("&lt;index&gt;/&lt;collection&gt;") holding at least one filter.</summary>
@@ -115,6 +119,42 @@ public sealed class KoncordeEngine
 
         using var document = JsonDocument.Parse(utf8Document);
         return engine.TestGeneral(document.RootElement, documentId);
+    }
+
+    /// <summary>
+    /// Appends to <paramref name="matches"/> the ids of the filters of <paramref name="index"/> matching a prepared
+    /// document, and returns how many. Indexes holding only equalities on a few top-level fields are tested from
+    /// what the document prepared (no parse, no hashing, no allocation); others test it parsed (once per document).
+    /// </summary>
+    /// <param name="index">"&lt;index&gt;/&lt;collection&gt;"</param>
+    /// <param name="document">the document content and id</param>
+    /// <param name="matches">receives the ids (the caller's buffer, reusable)</param>
+    /// <exception cref="JsonException">the text is not JSON and the direct read could not be used</exception>
+    public int Test(string index, KoncordeDocument document, List<string> matches)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(matches);
+        if (_engines.Find(index) is not { } engine)
+        {
+            return 0;
+        }
+
+        var before = matches.Count;
+        if (!engine.TryTestEqualsOnly(document, matches))
+        {
+            engine.TestGeneral(document.Parsed, document.Id, matches);
+        }
+
+        return matches.Count - before;
+    }
+
+    /// <summary>Ids of the filters of <paramref name="index"/> matching a prepared document.</summary>
+    /// <exception cref="JsonException">the text is not JSON and the direct read could not be used</exception>
+    public IReadOnlyList<string> Test(string index, KoncordeDocument document)
+    {
+        var matches = t_matches ??= [];
+        matches.Clear();
+        return Test(index, document, matches) == 0 ? [] : [.. matches];
     }
 
     /// <summary>Checks a filter's syntax (no condition-count limit, as Koncorde).</summary>

@@ -162,12 +162,20 @@ public sealed class DifferentialTests
             : $$"""{"op":"test","index":"{{Index}}","doc":{{d.Json}},"docId":"{{d.Id}}"}""").ToList();
         var responses = _node!.Send(requests);
         var total = 0;
+
+        // One prepared document reused for every test, as the publish path does.
+        using var prepared = new KoncordeDocument();
+        var preparedMatches = new List<string>();
         for (var d = 0; d < documents.Count; d++)
         {
             var theirs = responses[d].GetProperty("ids").EnumerateArray().Select(e => e.GetString()!).ToHashSet();
             var mine = ours.Test(Index, JsonText.Parse(documents[d].Json), documents[d].Id).ToHashSet();
             var fromText = ours.Test(Index, System.Text.Encoding.UTF8.GetBytes(documents[d].Json), documents[d].Id);
             Assert.That(fromText, Is.EquivalentTo(mine), $"seed {seed}, document {documents[d].Json} read as text");
+            prepared.Load(System.Text.Encoding.UTF8.GetBytes(documents[d].Json), documents[d].Id);
+            preparedMatches.Clear();
+            ours.Test(Index, prepared, preparedMatches);
+            Assert.That(preparedMatches, Is.EquivalentTo(mine), $"seed {seed}, document {documents[d].Json} prepared");
             var theirFilters = Enumerable.Range(0, theirIds.Length).Where(i => theirIds[i] is { } id && theirs.Contains(id)).ToList();
             var ourFilters = Enumerable.Range(0, ourIds.Length).Where(i => ourIds[i] is { } id && mine.Contains(id)).ToList();
             Assert.That(ourFilters, Is.EqualTo(theirFilters), $"seed {seed}, document {documents[d].Json} id {documents[d].Id}");

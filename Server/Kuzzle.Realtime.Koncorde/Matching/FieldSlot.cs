@@ -9,6 +9,9 @@ internal sealed class FieldSlot(string path, int index)
 
     /// <summary>The path in UTF-8, for direct property lookups.</summary>
     public byte[] Utf8Path { get; } = System.Text.Encoding.UTF8.GetBytes(path);
+
+    /// <summary><see cref="Utf8Path"/>'s hash, to find the field in a prepared document without hashing it.</summary>
+    public ulong PathHash { get; } = Utf8Hash.Compute(System.Text.Encoding.UTF8.GetBytes(path), out _);
     public int Index { get; } = index;
 
     /// <summary>The "_id" field, read from the document id when one is given.</summary>
@@ -49,4 +52,19 @@ internal sealed class FieldSlot(string path, int index)
     public bool HasPositive =>
         EqualsMap is { Count: > 0 } || Exists is { Count: > 0 } || ExistsValues is { Count: > 0 }
         || Range is { Count: > 0 } || Regexps is { Count: > 0 } || Selects is { Count: > 0 };
+}
+
+/// <summary>
+/// An equality-only field as prepared-document tests read it: what they need inline, so that reaching the string
+/// values' table takes fewer dependent loads (slot, map, string map, table) than through the slot.
+/// </summary>
+internal readonly struct EqualsOnlyField(FieldSlot field)
+{
+    public readonly byte[] Path = field.Utf8Path;
+    public readonly ulong PathHash = field.PathHash;
+    public readonly ScalarMap Map = field.EqualsMap!;
+
+    // WARNING: valid until the next store or removal on the engine, which builds new ones (see Utf8KeyMap.Snapshot).
+    public readonly Utf8KeyMap<ConditionEntry>.Snapshot Strings = field.EqualsMap!.Strings.Current;
+    public readonly bool IsDocumentId = field.IsDocumentId;
 }

@@ -26,7 +26,13 @@ internal sealed partial class IndexEngine
     }
 
     /// <summary>The general test, under the read lock.</summary>
-    public string[] TestGeneral(JsonElement document, string? documentId)
+    public string[] TestGeneral(JsonElement document, string? documentId) => TestGeneral(document, documentId, null);
+
+    /// <summary>
+    /// The general test, under the read lock; with <paramref name="output"/>, the ids are appended to it (no array
+    /// is made) and the result is empty.
+    /// </summary>
+    public string[] TestGeneral(JsonElement document, string? documentId, List<string>? output)
     {
         if (_dirty)
         {
@@ -48,7 +54,7 @@ internal sealed partial class IndexEngine
         var reading = EnterRead();
         try
         {
-            return TestCore(document, documentId);
+            return TestCore(document, documentId, output);
         }
         finally
         {
@@ -132,6 +138,64 @@ internal sealed partial class IndexEngine
     }
 
     /// <summary>
+    /// Equality-only engines, on a prepared document: appends the ids of the matching filters to
+    /// <paramref name="matches"/> and returns true; or returns false, having appended nothing, when the general
+    /// test is needed (another keyword, a condition needing counters, a document the direct reader could not read).
+    /// </summary>
+    /// <remarks>
+    /// Runs without the lock, as <see cref="TestEqualsOnly"/>. Per field: one property lookup and one map probe,
+    /// both with hashes computed when the document was prepared.
+    /// </remarks>
+    public bool TryTestEqualsOnly(KoncordeDocument document, List<string> matches)
+    {
+        if (_equalsOnlyPlan is not { } fields || !document.IsRead)
+        {
+            return false;
+        }
+
+        var start = matches.Count;
+        for (var f = 0; f < fields.Length; f++)
+        {
+            ref readonly var field = ref fields[f];
+            ConditionEntry? found;
+            if (field.IsDocumentId && document.Id is not null)
+            {
+                found = field.Map.FindString(document.IdUtf8, document.IdHash);
+            }
+            else if (document.Find(field.Path, field.PathHash) is var at and >= 0)
+            {
+                ref readonly var property = ref document.Property(at);
+                found = property.Kind == DocumentValueKind.String
+                    ? field.Strings.Get(document.StringBytes(property), property.ValueHash)
+                    : field.Map.Find(document, property);
+            }
+            else
+            {
+                continue;
+            }
+
+            if (found is null)
+            {
+                continue;
+            }
+
+            if (found.DirectFilterId is not { } id)
+            {
+                matches.RemoveRange(start, matches.Count - start);
+                return false;
+            }
+
+            // Two conditions may complete the same filter (OR of equalities on two fields): report it once.
+            if (matches.Count == start || matches.IndexOf(id, start) < 0)
+            {
+                matches.Add(id);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Engines whose only conditions are equalities on a few top-level fields: each field present is looked up in
     /// its map, and a condition completing one filter on its own reports that filter without any counter. Returns
     /// null when a condition found needs counting (the caller then runs the general test).
@@ -208,7 +272,7 @@ internal sealed partial class IndexEngine
         public readonly string[] ToArray() => _ids is null ? [] : _count == _ids.Length ? _ids : _ids[.._count];
     }
 
-    private string[] TestCore(JsonElement document, string? documentId)
+    private string[] TestCore(JsonElement document, string? documentId, List<string>? output)
     {
         var scratch = MatchScratch.Rent();
         try
@@ -239,6 +303,12 @@ internal sealed partial class IndexEngine
             }
 
             MatchCollected(scratch);
+            if (output is not null)
+            {
+                output.AddRange(scratch.Matched);
+                return [];
+            }
+
             return scratch.Matched.Count == 0 ? [] : [.. scratch.Matched];
         }
         finally

@@ -30,6 +30,10 @@ internal sealed partial class IndexEngine
     // Set when, moreover, every condition is an equality on one of these fields (see TestEqualsOnly). Read
     // without the lock: replaced whole, never changed in place.
     private volatile FieldSlot[]? _equalsOnlyFields;
+
+    // The same fields laid out for prepared documents (see TryTestEqualsOnly(KoncordeDocument, ...)); set and
+    // cleared with _equalsOnlyFields, rebuilt after every store and removal (it holds the maps' current tables).
+    private volatile EqualsOnlyField[]? _equalsOnlyPlan;
     private volatile bool _dirty;
 
     private void AddOperand(ConditionEntry condition)
@@ -312,6 +316,7 @@ internal sealed partial class IndexEngine
         var eligible = _directFields is { Length: > 0 } direct && _always.Count == 0 && _matches.Count == 0 && _notMatches.Count == 0
             && _negativeFields.Count == 0 && _geoFields.Count == 0 && _notGeoFields.Count == 0
             && Array.TrueForAll(direct, f => f.EqualsOnly);
+        _equalsOnlyPlan = eligible ? [.. _directFields!.Select(f => new EqualsOnlyField(f))] : null;
         _equalsOnlyFields = eligible ? _directFields : null;
     }
 

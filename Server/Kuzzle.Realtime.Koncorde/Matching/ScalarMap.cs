@@ -22,6 +22,9 @@ internal sealed class ScalarMap
 
     public int Count { get; private set; }
 
+    /// <summary>The string values (read by prepared-document tests without going through this object).</summary>
+    public Utf8KeyMap<ConditionEntry> Strings => _strings;
+
     public void Add(JsValue scalar, ConditionEntry condition)
     {
         switch (scalar.Kind)
@@ -70,6 +73,37 @@ internal sealed class ScalarMap
     }
 
     public ConditionEntry? Find(string text) => _strings.Get(text);
+
+    /// <summary>Looks up a text the caller has in UTF-8 with its <see cref="Utf8Hash"/>.</summary>
+    public ConditionEntry? FindString(ReadOnlySpan<byte> utf8, ulong hash) => _strings.Count == 0 ? null : _strings.Get(utf8, hash);
+
+    /// <summary>Looks up a prepared document's property value: no hashing, no parsing (both done when prepared).</summary>
+    public ConditionEntry? Find(KoncordeDocument document, in DocumentProperty property)
+    {
+        switch (property.Kind)
+        {
+            case DocumentValueKind.String:
+                return _strings.Count == 0 ? null : _strings.Get(document.StringBytes(property), property.ValueHash);
+            case DocumentValueKind.Number:
+                if (_numbers.Count == 0)
+                {
+                    return null;
+                }
+
+                Span<byte> key = stackalloc byte[sizeof(ulong)];
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(key, property.NumberKey);
+                return _numbers.Get(key, property.ValueHash);
+            case DocumentValueKind.True:
+                return _true;
+            case DocumentValueKind.False:
+                return _false;
+            case DocumentValueKind.Null:
+                return _null;
+            default:
+                // Objects and arrays compare by identity in Koncorde: they never match.
+                return null;
+        }
+    }
 
     public ConditionEntry? Find(JsonElement value)
     {

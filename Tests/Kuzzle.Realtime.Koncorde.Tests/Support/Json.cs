@@ -25,12 +25,15 @@ internal sealed class Harness
 
     public NormalizedFilter Normalize(string filter) => Engine.Normalize(Index, JsonText.Parse(filter));
 
-    /// <summary>Tests the document parsed and as text; both must give the same filters.</summary>
+    /// <summary>Tests the document parsed, as text and prepared; all must give the same filters.</summary>
     public IReadOnlyList<string> Test(string document, string? id = null)
     {
         var parsed = Engine.Test(Index, JsonText.Parse(document), id);
-        var text = Engine.Test(Index, System.Text.Encoding.UTF8.GetBytes(document), id);
+        var utf8 = System.Text.Encoding.UTF8.GetBytes(document);
+        var text = Engine.Test(Index, utf8, id);
         Assert.That(text, Is.EquivalentTo(parsed), $"document {document} read as text");
+        using var prepared = KoncordeDocument.Create(utf8, id);
+        Assert.That(Engine.Test(Index, prepared), Is.EquivalentTo(parsed), $"document {document} prepared");
         return parsed;
     }
 
