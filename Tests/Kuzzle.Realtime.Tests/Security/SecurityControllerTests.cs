@@ -210,6 +210,8 @@ public sealed class SecurityControllerTests : ServerFixture
             ("searchUsers", new JsonObject { ["lang"] = "sql" }, "{}", "api.assert.invalid_argument"),
             ("searchUsers", new JsonObject { ["scroll"] = "5m" }, "{}", "services.storage.scroll_duration_too_great"),
             ("searchProfiles", null, """{"query":{"nope":{}}}""", "services.storage.unknown_query_keyword"),
+            ("searchProfiles", null, """{"roles":"default"}""", "api.assert.invalid_type"),
+            ("searchRoles", null, """{"controllers":"auth"}""", "api.assert.invalid_type"),
             ("mDeleteRoles", null, $$"""{"ids":[{{string.Join(",", Enumerable.Range(0, 201).Select(i => $"\"r{i}\""))}}]}""", "services.storage.write_limit_exceeded"),
             ("refresh", new JsonObject { ["collection"] = "documents" }, "{}", "api.assert.unexpected_argument"),
             ("scrollUsers", new JsonObject { ["scrollId"] = "forged" }, "{}", "services.storage.unknown_scroll_id"),

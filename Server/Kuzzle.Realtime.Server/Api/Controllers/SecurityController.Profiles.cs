@@ -75,18 +75,8 @@ public sealed partial class SecurityController
     {
         var (from, size, scroll, koncorde) = SearchArgs(context.Input, scrollAllowed: true);
         var body = BodyOrEmpty(context.Input);
-        if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("roles", out var roles))
+        if (TryListForm(body, "roles", out var roles))
         {
-            if (body.TryGetProperty("query", out _))
-            {
-                throw KuzzleException.AdHoc(400, "You cannot use both \"roles\" and \"query\" arguments at the same time.");
-            }
-
-            if (roles.ValueKind != JsonValueKind.Array)
-            {
-                throw KuzzleErrors.Api.Assert.InvalidType.Create("body.roles", "array");
-            }
-
             var query = roles.GetArrayLength() == 0
                 ? new JsonObject { ["match_all"] = new JsonObject() }
                 : new JsonObject { ["terms"] = new JsonObject { [SecurityCollections.RoleIdTerm] = JsonNode.Parse(roles.GetRawText()) } };

@@ -39,18 +39,8 @@ public sealed partial class SecurityController
     {
         var (from, size, _, koncorde) = SearchArgs(context.Input, scrollAllowed: false);
         var body = BodyOrEmpty(context.Input);
-        if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("controllers", out var controllers))
+        if (TryListForm(body, "controllers", out var controllers))
         {
-            if (body.TryGetProperty("query", out _))
-            {
-                throw KuzzleException.AdHoc(400, "You cannot use both \"controllers\" and \"query\" arguments at the same time.");
-            }
-
-            if (controllers.ValueKind != JsonValueKind.Array)
-            {
-                throw KuzzleErrors.Api.Assert.InvalidType.Create("body.controllers", "array");
-            }
-
             var names = controllers.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal);
             return Result(await store.Search.SearchRolesByControllersAsync(names, from, size, cancellationToken));
         }

@@ -57,6 +57,24 @@ public sealed partial class SecurityController(SecurityStore store, StrategyRegi
 
     private static string Id(RequestInput input) => input.GetString("_id");
 
+    // The list forms of searchProfiles ({roles:[…]}) and searchRoles ({controllers:[…]}): an array, never together with a query
+    // (that 400 has no catalogue id in Kuzzle).
+    private static bool TryListForm(JsonElement body, string name, out JsonElement list)
+    {
+        list = default;
+        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty(name, out list))
+        {
+            return false;
+        }
+
+        if (body.TryGetProperty("query", out _))
+        {
+            throw KuzzleException.AdHoc(400, $"You cannot use both \"{name}\" and \"query\" arguments at the same time.");
+        }
+
+        return list.ValueKind == JsonValueKind.Array ? true : throw KuzzleErrors.Api.Assert.InvalidType.Create("body." + name, "array");
+    }
+
     // Ids become HTTP path segments and storage keys: ids starting with "_" would shadow routes (api.assert.invalid_id).
     private static string NewId(RequestInput input, string? generated = null)
     {
