@@ -31,6 +31,34 @@ public static class SecurityErrors
         return KuzzleErrors.Services.Cache.NotConnected.Create();
     }
 
+    /// <summary>Awaits a store operation, turning an unreachable store into <see cref="Unavailable"/>.</summary>
+    public static async Task<T> GuardAsync<T>(Task<T> operation)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        try
+        {
+            return await operation.ConfigureAwait(false);
+        }
+        catch (StorageUnavailableException e)
+        {
+            throw Unavailable(e);
+        }
+    }
+
+    /// <summary>Awaits a store operation without result, turning an unreachable store into <see cref="Unavailable"/>.</summary>
+    public static async Task GuardAsync(Task operation)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        try
+        {
+            await operation.ConfigureAwait(false);
+        }
+        catch (StorageUnavailableException e)
+        {
+            throw Unavailable(e);
+        }
+    }
+
     /// <summary>Runs <paramref name="action"/>, translating library exceptions to API errors.</summary>
     internal static async Task<T> Translate<T>(Func<Task<T>> action)
     {

@@ -30,10 +30,8 @@ public sealed record ApiKey(string Id, string Description, long ExpiresAt, strin
         writer.WriteEndObject();
     }
 
-    /// <summary>Writes the fields of <c>_source</c> (for searching over them).</summary>
-    public void WriteSourceFields(Utf8JsonWriter writer)
+    private void WriteSourceFields(Utf8JsonWriter writer)
     {
-        ArgumentNullException.ThrowIfNull(writer);
         writer.WriteString("description", Description);
         writer.WriteNumber("expiresAt", ExpiresAt);
         writer.WriteString("fingerprint", Fingerprint);

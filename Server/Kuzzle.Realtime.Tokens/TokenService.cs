@@ -41,14 +41,8 @@ public sealed class TokenService : IAsyncDisposable
     /// <summary>The API keys.</summary>
     public ApiKeyStore ApiKeys { get; }
 
-    /// <summary>The options in force.</summary>
-    public TokenOptions Options => _options;
-
     /// <summary>Sessions currently cached in process (for tests and metrics).</summary>
     public int CachedSessions => _cache.Count;
-
-    /// <summary>True once the secret is loaded and revocations from other nodes are heard.</summary>
-    public bool IsReady => Volatile.Read(ref _jwt) is not null;
 
     /// <summary>
     /// Loads (or generates) the secret and listens for revocations made by other nodes. A store that is down does not fail this:

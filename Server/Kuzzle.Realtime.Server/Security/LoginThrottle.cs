@@ -4,6 +4,7 @@ using Kuzzle.Realtime.Server.Api;
 using Kuzzle.Realtime.Server.Configuration;
 using Kuzzle.Realtime.Server.Network.WebSockets;
 using Kuzzle.Realtime.Server.Storage;
+using Kuzzle.Realtime.Security.Store;
 using Kuzzle.Realtime.Storage;
 
 namespace Kuzzle.Realtime.Server.Security;
@@ -62,10 +63,10 @@ public sealed class LoginThrottle
     public async ValueTask RecordFailureAsync(IConnectionInfo connection, string? account, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        await Guard(_counters.IncrementAsync(AddressKey(connection.RemoteAddress), _window, cancellationToken));
+        await SecurityErrors.GuardAsync(_counters.IncrementAsync(AddressKey(connection.RemoteAddress), _window, cancellationToken));
         if (account is not null)
         {
-            await Guard(_counters.IncrementAsync(AccountKey(account), _window, cancellationToken));
+            await SecurityErrors.GuardAsync(_counters.IncrementAsync(AccountKey(account), _window, cancellationToken));
         }
     }
 
@@ -74,7 +75,7 @@ public sealed class LoginThrottle
     {
         if (account is not null)
         {
-            await Guard(_counters.ResetAsync(AccountKey(account), cancellationToken));
+            await SecurityErrors.GuardAsync(_counters.ResetAsync(AccountKey(account), cancellationToken));
         }
     }
 
@@ -82,33 +83,9 @@ public sealed class LoginThrottle
 
     private static string AccountKey(string account) => "login-failures/account/" + account;
 
+    // Fail closed: without the counters, a password-guessing limit cannot be enforced.
     private async ValueTask<long> ReadAsync(string key, CancellationToken cancellationToken) =>
-        await Guard(_counters.GetAsync(key, cancellationToken));
-
-    private static async Task<T> Guard<T>(Task<T> operation)
-    {
-        try
-        {
-            return await operation;
-        }
-        catch (StorageUnavailableException)
-        {
-            // Fail closed: without the counters, a password-guessing limit cannot be enforced.
-            throw KuzzleErrors.Services.Cache.NotConnected.Create();
-        }
-    }
-
-    private static async Task Guard(Task operation)
-    {
-        try
-        {
-            await operation;
-        }
-        catch (StorageUnavailableException)
-        {
-            throw KuzzleErrors.Services.Cache.NotConnected.Create();
-        }
-    }
+        await SecurityErrors.GuardAsync(_counters.GetAsync(key, cancellationToken));
 
     private bool TryCountConnectionLogin(string connectionId)
     {

@@ -47,9 +47,6 @@ public sealed class TokenLinks : BackgroundService
         tokens.Revoked += OnRevoked;
     }
 
-    /// <summary>Connections currently linked to a token.</summary>
-    public int Count => _byConnection.Count;
-
     /// <summary>
     /// Records that a request of this connection authenticated with this token, and returns the caller's identity (the same
     /// instance while the link holds, so steady traffic allocates nothing here).

@@ -7,7 +7,6 @@ using Kuzzle.Realtime.Security.Store;
 using Kuzzle.Realtime.Security.Store.Search;
 using Kuzzle.Realtime.Server.Security;
 using Kuzzle.Realtime.Server.Security.Strategies;
-using Kuzzle.Realtime.Storage;
 using Kuzzle.Realtime.Strategies;
 
 namespace Kuzzle.Realtime.Server.Api.Controllers;
@@ -25,7 +24,7 @@ public sealed partial class AuthController
     private async ValueTask<ApiResult?> GetCurrentUserAsync(RequestContext context, CancellationToken cancellationToken)
     {
         var kuid = context.User.Kuid;
-        var user = (await Guard(security.Users.GetAsync(kuid, cancellationToken))).ToJson();
+        var user = (await SecurityErrors.GuardAsync(security.Users.GetAsync(kuid, cancellationToken))).ToJson();
         var names = new JsonArray();
         if (!context.User.IsAnonymous)
         {
@@ -46,14 +45,14 @@ public sealed partial class AuthController
 
     private async ValueTask<ApiResult?> GetMyRightsAsync(RequestContext context, CancellationToken cancellationToken)
     {
-        var rights = await Guard(security.Rights.GetUserRightsAsync(context.User.Kuid, cancellationToken).AsTask());
+        var rights = await security.Rights.GetUserRightsAsync(context.User.Kuid, cancellationToken);
         return new RightsListing(rights.ListRights());
     }
 
     private async ValueTask<ApiResult?> CheckRightsAsync(RequestContext context, CancellationToken cancellationToken)
     {
         var request = StoredRightsPolicy.FromPayload(context.Input.GetBodyObject());
-        var rights = await Guard(security.Rights.GetUserRightsAsync(context.User.Kuid, cancellationToken).AsTask());
+        var rights = await security.Rights.GetUserRightsAsync(context.User.Kuid, cancellationToken);
         return ApiResult.From(new JsonObject { ["allowed"] = rights.IsAllowed(request) });
     }
 
@@ -65,7 +64,7 @@ public sealed partial class AuthController
             throw KuzzleErrors.Api.Assert.BodyRequired.Create();
         }
 
-        var updated = await Guard(security.Users.UpdateSelfAsync(user.Kuid, context.Input.GetBodyObject(), cancellationToken));
+        var updated = await SecurityErrors.GuardAsync(security.Users.UpdateSelfAsync(user.Kuid, context.Input.GetBodyObject(), cancellationToken));
         return ApiResult.From(updated.ToJson());
     }
 
@@ -73,18 +72,6 @@ public sealed partial class AuthController
     {
         var user = RequireAuthenticated(context, "searchApiKeys");
         return await ApiKeySearch.RunAsync(tokens.ApiKeys, user.Kuid, context.Input, cancellationToken);
-    }
-
-    private static async Task<T> Guard<T>(Task<T> operation)
-    {
-        try
-        {
-            return await operation;
-        }
-        catch (StorageUnavailableException e)
-        {
-            throw SecurityErrors.Unavailable(e);
-        }
     }
 
     private sealed class RightsListing(IReadOnlyList<RightsItem> items) : ApiResult

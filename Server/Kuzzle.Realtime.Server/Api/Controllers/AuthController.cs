@@ -227,13 +227,14 @@ public sealed partial class AuthController(
     private async ValueTask<ApiResult?> CreateTokenAsync(RequestContext context, CancellationToken cancellationToken)
     {
         var input = context.Input;
-        if (input.TryGetArg("expiresIn", out var raw) && KuzzleDuration.TryParse(raw) == -1)
+        var expiresIn = ExpiresIn(input);
+        if (expiresIn == -1 && input.TryGetArg("expiresIn", out var raw))
         {
             throw KuzzleErrors.Security.Token.InvalidExpiration.Create(raw.ValueKind == JsonValueKind.String ? raw.GetString() : raw.GetRawText());
         }
 
         var singleUse = input.GetBoolean("singleUse");
-        var token = await tokens.CreateAsync(context.User.Kuid, ExpiresIn(input), singleUse, cancellationToken);
+        var token = await tokens.CreateAsync(context.User.Kuid, expiresIn, singleUse, cancellationToken);
         return Result(new JsonObject
         {
             ["expiresAt"] = token.ExpiresAt,

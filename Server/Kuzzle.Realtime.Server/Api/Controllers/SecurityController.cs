@@ -43,17 +43,7 @@ public sealed partial class SecurityController(SecurityStore store, StrategyRegi
     private static ApiResult Result(JsonNode? node) => ApiResult.From(node);
 
     /// <summary>Translates the store's unavailability for the client (every action).</summary>
-    private static async ValueTask<ApiResult?> Guard(Func<Task<ApiResult?>> action)
-    {
-        try
-        {
-            return await action();
-        }
-        catch (StorageUnavailableException e)
-        {
-            throw SecurityErrors.Unavailable(e);
-        }
-    }
+    private static async ValueTask<ApiResult?> Guard(Func<Task<ApiResult?>> action) => await SecurityErrors.GuardAsync(action());
 
     private static string Id(RequestInput input) => input.GetString("_id");
 

@@ -3,7 +3,6 @@ using Kuzzle.Realtime.Protocol.Responses;
 using Kuzzle.Realtime.Security;
 using Kuzzle.Realtime.Security.Store;
 using Kuzzle.Realtime.Server.Security;
-using Kuzzle.Realtime.Storage;
 using Kuzzle.Realtime.Tokens;
 
 namespace Kuzzle.Realtime.Server.Api.Controllers;
@@ -65,13 +64,6 @@ public sealed class SecurityTokenActions(TokenService tokens, SecurityStore secu
             return;
         }
 
-        try
-        {
-            _ = await security.Users.GetAsync(kuid, cancellationToken);
-        }
-        catch (StorageUnavailableException e)
-        {
-            throw SecurityErrors.Unavailable(e);
-        }
+        _ = await SecurityErrors.GuardAsync(security.Users.GetAsync(kuid, cancellationToken));
     }
 }
