@@ -353,13 +353,25 @@ public sealed class AuthFlowTests
     [Test]
     public async Task One_login_per_second_per_socket()
     {
+        // The window is a wall-clock second (as Kuzzle's): two sequential logins may straddle its boundary, so three are sent
+        // back to back; their checks span far less than a second, so at least two fall in one window.
         await using var ws = await _server.ConnectAsync();
-        var body = """{"username":"other","password":"secret-1"}""";
-        var first = await Request(ws, $$"""{"controller":"auth","action":"login","strategy":"local","body":{{body}}}""");
-        var second = await Request(ws, $$"""{"controller":"auth","action":"login","strategy":"local","body":{{body}}}""");
+        var frames = Enumerable.Range(0, 3)
+            .Select(i => $$$"""{"controller":"auth","action":"login","strategy":"local","requestId":"burst-{{{i}}}","body":{"username":"other","password":"secret-1"} }""")
+            .ToList();
+        foreach (var frame in frames)
+        {
+            await ws.SendTextAsync(frame);
+        }
 
-        Assert.That(first.GetProperty("status").GetInt32(), Is.EqualTo(200));
-        Assert.That(ErrorId(second), Is.EqualTo("api.process.too_many_logins_requests"));
+        var answers = new List<System.Text.Json.JsonElement>();
+        while (answers.Count < frames.Count)
+        {
+            answers.Add(await ws.ReceiveJsonAsync());
+        }
+
+        Assert.That(answers.Count(a => a.GetProperty("status").GetInt32() == 200), Is.GreaterThanOrEqualTo(1), string.Join("\n", answers));
+        Assert.That(answers.Count(a => ErrorId(a) == "api.process.too_many_logins_requests"), Is.GreaterThanOrEqualTo(1), string.Join("\n", answers));
     }
 
     [Test]
