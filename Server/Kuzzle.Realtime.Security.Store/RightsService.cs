@@ -28,6 +28,10 @@ public sealed class RightsService : IAsyncDisposable
     private int _disposed;
     private readonly Func<string, CancellationToken, ValueTask<Profile?>> _loadProfile;
     private readonly Func<string, CancellationToken, ValueTask<Role?>> _loadRole;
+
+    // A user write bumps the generation and drops the user's entry atomically; a load caches its result only if no user write
+    // happened since it started (checked and stored under the same lock). The hit path takes no lock.
+    private readonly Lock _userWrites = new();
     private long _userGeneration;
     private IAsyncDisposable? _subscription;
     private Task? _pollLoop;
@@ -73,9 +77,9 @@ public sealed class RightsService : IAsyncDisposable
     public ValueTask<UserRights> GetUserRightsAsync(string kuid, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(kuid);
-        return _byUser.TryGetValue(kuid, out var cached) && cached.Rights is { } rights && _cache.IsCurrent(rights)
-            ? ValueTask.FromResult(rights)
-            : LoadUserRightsAsync(kuid, cached, cancellationToken);
+        return _byUser.TryGetValue(kuid, out var cached) && _cache.IsCurrent(cached.Rights)
+            ? ValueTask.FromResult(cached.Rights)
+            : LoadUserRightsAsync(kuid, cancellationToken);
     }
 
     /// <summary>A profile's compiled rights (getProfileRights); 404 when the profile does not exist.</summary>
@@ -98,8 +102,12 @@ public sealed class RightsService : IAsyncDisposable
     /// <summary>Drops everything cached (also done on any security reset).</summary>
     public void Clear()
     {
-        Interlocked.Increment(ref _userGeneration);
-        _byUser.Clear();
+        lock (_userWrites)
+        {
+            _userGeneration++;
+            _byUser.Clear();
+        }
+
         _cache.Clear();
     }
 
@@ -125,13 +133,18 @@ public sealed class RightsService : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private async ValueTask<UserRights> LoadUserRightsAsync(string kuid, CachedUser? cached, CancellationToken cancellationToken)
+    private async ValueTask<UserRights> LoadUserRightsAsync(string kuid, CancellationToken cancellationToken)
     {
-        var userGeneration = Interlocked.Read(ref _userGeneration);
+        // Read before the cached profile list and the user: a user write from now on makes the result unfit for the cache.
+        var userGeneration = Volatile.Read(ref _userGeneration);
         try
         {
-            var profileIds = cached?.ProfileIds;
-            if (profileIds is null)
+            IReadOnlyList<string> profileIds;
+            if (_byUser.TryGetValue(kuid, out var cached))
+            {
+                profileIds = cached.ProfileIds; // Only the compiled profiles are stale: the user did not change.
+            }
+            else
             {
                 var user = await _users.LoadAsync(kuid, cancellationToken).ConfigureAwait(false)
                     ?? throw KuzzleErrors.Security.User.NotFound.Create(kuid);
@@ -139,15 +152,17 @@ public sealed class RightsService : IAsyncDisposable
             }
 
             var rights = await _cache.GetUserRightsAsync(kuid, profileIds, _loadProfile, _loadRole, cancellationToken).ConfigureAwait(false);
-            if (_byUser.Count >= MaxCachedUsers)
+            lock (_userWrites)
             {
-                _byUser.Clear(); // Bounded: idle users are cheap to reload.
-            }
+                if (_userGeneration == userGeneration)
+                {
+                    if (_byUser.Count >= MaxCachedUsers)
+                    {
+                        _byUser.Clear(); // Bounded: idle users are cheap to reload.
+                    }
 
-            // Kept only if no user write happened meanwhile (else the profile list may be stale).
-            if (Interlocked.Read(ref _userGeneration) == userGeneration)
-            {
-                _byUser[kuid] = new CachedUser(profileIds, rights);
+                    _byUser[kuid] = new CachedUser(profileIds, rights);
+                }
             }
 
             return rights;
@@ -173,8 +188,12 @@ public sealed class RightsService : IAsyncDisposable
                 _cache.InvalidateProfile(change.Id);
                 break;
             case SecurityChangeKind.User:
-                Interlocked.Increment(ref _userGeneration);
-                _byUser.TryRemove(change.Id, out _);
+                lock (_userWrites)
+                {
+                    _userGeneration++;
+                    _byUser.TryRemove(change.Id, out _);
+                }
+
                 break;
             default:
                 Clear();
@@ -213,8 +232,10 @@ public sealed class RightsService : IAsyncDisposable
 
                     _lastEpoch = epoch;
                 }
-                catch (StorageUnavailableException)
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
+                    // Any failure (an outage, or a reseed that threw) is treated as an outage: the loop must outlive it, since it is
+                    // what catches invalidations the feed lost, and everything is forgotten once a poll succeeds again.
                     failed = true;
                 }
             }
@@ -225,5 +246,5 @@ public sealed class RightsService : IAsyncDisposable
         }
     }
 
-    private sealed record CachedUser(IReadOnlyList<string> ProfileIds, UserRights? Rights);
+    private sealed record CachedUser(IReadOnlyList<string> ProfileIds, UserRights Rights);
 }

@@ -1,33 +1,32 @@
-using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 
 namespace Kuzzle.Realtime.Security;
 
 /// <summary>
-/// Compiled profiles (and their compiled roles) by id, valid for one <see cref="Generation"/>. Every invalidation
-/// bumps the generation, so a compilation that raced with a role/profile write is never kept, and a caller holding
-/// compiled rights built at generation g may keep using them while <see cref="Generation"/> is still g.
-/// Thread-safe; a hit allocates nothing.
+/// Compiled profiles (and their compiled roles) by id. The cache is one immutable state (generation + tables) swapped
+/// atomically: an invalidation replaces it with a state of the next generation without the stale entries, and a load
+/// adds its result only to a state of the generation it started under. So a compilation that raced with a role/profile
+/// write is never kept, and a caller holding compiled rights built at generation g may keep using them while
+/// <see cref="Generation"/> is still g. Thread-safe; a hit allocates nothing.
 /// </summary>
 /// <remarks>
 /// WARNING: call the Invalidate methods after the new definition is readable from storage (and on every node),
-/// or a concurrent load may cache the old one under the new generation.
+/// or a concurrent load may read the old one after the invalidation and cache it.
 /// </remarks>
 public sealed class RightsCache
 {
-    private readonly ConcurrentDictionary<string, CompiledRights> _profiles = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, CompiledRole> _roles = new(StringComparer.Ordinal);
-    private long _generation;
+    private State _state = State.Empty;
 
     /// <summary>Bumped by every invalidation.</summary>
-    public long Generation => Volatile.Read(ref _generation);
+    public long Generation => Volatile.Read(ref _state).Generation;
 
     /// <summary>Number of compiled profiles held.</summary>
-    public int Count => _profiles.Count;
+    public int Count => Volatile.Read(ref _state).Profiles.Count;
 
     /// <summary>The compiled profile, if cached.</summary>
     public bool TryGet(string profileId, [NotNullWhen(true)] out CompiledRights? rights) =>
-        _profiles.TryGetValue(profileId, out rights);
+        Volatile.Read(ref _state).Profiles.TryGetValue(profileId, out rights);
 
     /// <summary>
     /// The compiled profile, loading and compiling it (and its uncached roles) on a miss.
@@ -46,9 +45,10 @@ public sealed class RightsCache
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(profileId);
-        return _profiles.TryGetValue(profileId, out var rights)
+        var state = Volatile.Read(ref _state);
+        return state.Profiles.TryGetValue(profileId, out var rights)
             ? ValueTask.FromResult(rights)
-            : LoadAsync(profileId, loadProfile, loadRole, cancellationToken);
+            : LoadAsync(state, profileId, loadProfile, loadRole, cancellationToken);
     }
 
     /// <summary>Synchronous <see cref="GetAsync"/>, for in-memory definitions.</summary>
@@ -57,12 +57,12 @@ public sealed class RightsCache
         ArgumentNullException.ThrowIfNull(profileId);
         ArgumentNullException.ThrowIfNull(loadProfile);
         ArgumentNullException.ThrowIfNull(loadRole);
-        if (_profiles.TryGetValue(profileId, out var cached))
+        var state = Volatile.Read(ref _state);
+        if (state.Profiles.TryGetValue(profileId, out var cached))
         {
             return cached;
         }
 
-        var generation = Generation;
         var profile = loadProfile(profileId)
             ?? throw new SecurityValidationException(SecurityErrorIds.ProfileNotFound, profileId);
         var roles = new Dictionary<string, CompiledRole?>(StringComparer.Ordinal);
@@ -70,13 +70,13 @@ public sealed class RightsCache
         {
             if (!roles.ContainsKey(policy.RoleId))
             {
-                roles[policy.RoleId] = _roles.TryGetValue(policy.RoleId, out var role)
+                roles[policy.RoleId] = state.Roles.TryGetValue(policy.RoleId, out var role)
                     ? role
-                    : GetRole(policy.RoleId, generation, loadRole(policy.RoleId));
+                    : Compile(loadRole(policy.RoleId));
             }
         }
 
-        return Store(profileId, CompiledRights.Compile(profile, id => roles[id], generation));
+        return Keep(state.Generation, CompiledRights.Compile(profile, id => roles[id], state.Generation), roles);
     }
 
     /// <summary>Whether <paramref name="rights"/> was built at the current generation (no invalidation since).</summary>
@@ -102,6 +102,8 @@ public sealed class RightsCache
     {
         ArgumentNullException.ThrowIfNull(kuid);
         ArgumentNullException.ThrowIfNull(profileIds);
+
+        // Tagged with the generation read first: a profile read from a later state only makes the result not current.
         var generation = Generation;
         var profiles = new CompiledRights[profileIds.Count];
         for (var i = 0; i < profiles.Length; i++)
@@ -116,34 +118,33 @@ public sealed class RightsCache
     public void InvalidateRole(string roleId)
     {
         ArgumentNullException.ThrowIfNull(roleId);
-        Interlocked.Increment(ref _generation);
-        _roles.TryRemove(roleId, out _);
-        foreach (var (id, rights) in _profiles)
+        Replace(state =>
         {
-            if (rights.RoleIds.Contains(roleId))
+            var profiles = state.Profiles;
+            foreach (var (id, rights) in state.Profiles)
             {
-                _profiles.TryRemove(new KeyValuePair<string, CompiledRights>(id, rights));
+                if (rights.RoleIds.Contains(roleId))
+                {
+                    profiles = profiles.Remove(id);
+                }
             }
-        }
+
+            return new State(state.Generation + 1, profiles, state.Roles.Remove(roleId));
+        });
     }
 
     /// <summary>A profile changed or was deleted: drops it.</summary>
     public void InvalidateProfile(string profileId)
     {
         ArgumentNullException.ThrowIfNull(profileId);
-        Interlocked.Increment(ref _generation);
-        _profiles.TryRemove(profileId, out _);
+        Replace(state => new State(state.Generation + 1, state.Profiles.Remove(profileId), state.Roles));
     }
 
     /// <summary>Drops everything (security reset, restrictDefaultRights, lost invalidation messages).</summary>
-    public void Clear()
-    {
-        Interlocked.Increment(ref _generation);
-        _profiles.Clear();
-        _roles.Clear();
-    }
+    public void Clear() => Replace(state => new State(state.Generation + 1, State.Empty.Profiles, State.Empty.Roles));
 
     private async ValueTask<CompiledRights> LoadAsync(
+        State state,
         string profileId,
         Func<string, CancellationToken, ValueTask<Profile?>> loadProfile,
         Func<string, CancellationToken, ValueTask<Role?>> loadRole,
@@ -151,7 +152,6 @@ public sealed class RightsCache
     {
         ArgumentNullException.ThrowIfNull(loadProfile);
         ArgumentNullException.ThrowIfNull(loadRole);
-        var generation = Generation;
         var profile = await loadProfile(profileId, cancellationToken).ConfigureAwait(false)
             ?? throw new SecurityValidationException(SecurityErrorIds.ProfileNotFound, profileId);
         var roles = new Dictionary<string, CompiledRole?>(StringComparer.Ordinal);
@@ -162,46 +162,72 @@ public sealed class RightsCache
                 continue;
             }
 
-            roles[policy.RoleId] = _roles.TryGetValue(policy.RoleId, out var cached)
+            roles[policy.RoleId] = state.Roles.TryGetValue(policy.RoleId, out var cached)
                 ? cached
-                : GetRole(policy.RoleId, generation, await loadRole(policy.RoleId, cancellationToken).ConfigureAwait(false));
+                : Compile(await loadRole(policy.RoleId, cancellationToken).ConfigureAwait(false));
         }
 
-        return Store(profileId, CompiledRights.Compile(profile, id => roles[id], generation));
+        return Keep(state.Generation, CompiledRights.Compile(profile, id => roles[id], state.Generation), roles);
     }
 
-    private CompiledRole? GetRole(string roleId, long generation, Role? loaded)
+    private static CompiledRole? Compile(Role? loaded) => loaded is null ? null : CompiledRole.Compile(loaded);
+
+    // Added only while the generation the load started under is still current: an invalidation in between means the
+    // definitions read may predate the write it announced.
+    private CompiledRights Keep(long generation, CompiledRights rights, Dictionary<string, CompiledRole?> roles)
     {
-        if (_roles.TryGetValue(roleId, out var cached))
+        while (true)
         {
-            return cached;
-        }
+            var current = Volatile.Read(ref _state);
+            if (current.Generation != generation)
+            {
+                return rights;
+            }
 
-        if (loaded is null)
-        {
-            return null;
-        }
+            var roleTable = current.Roles;
+            foreach (var (id, role) in roles)
+            {
+                if (role is not null && !roleTable.ContainsKey(id))
+                {
+                    roleTable = roleTable.SetItem(id, role);
+                }
+            }
 
-        var compiled = CompiledRole.Compile(loaded);
-        _roles.TryAdd(roleId, compiled);
-        if (Generation != generation)
-        {
-            _roles.TryRemove(new KeyValuePair<string, CompiledRole>(roleId, compiled));
+            var next = new State(generation, current.Profiles.SetItem(rights.ProfileId, rights), roleTable);
+            if (ReferenceEquals(Interlocked.CompareExchange(ref _state, next, current), current))
+            {
+                return rights;
+            }
         }
-
-        return compiled;
     }
 
-    // Stored then re-checked: an invalidation that ran meanwhile either removed the entry or is seen here.
-    private CompiledRights Store(string profileId, CompiledRights rights)
+    private void Replace(Func<State, State> change)
     {
-        var stored = _profiles.GetOrAdd(profileId, rights);
-        if (stored.Generation == Generation)
+        while (true)
         {
-            return stored;
+            var current = Volatile.Read(ref _state);
+            if (ReferenceEquals(Interlocked.CompareExchange(ref _state, change(current), current), current))
+            {
+                return;
+            }
         }
+    }
 
-        _profiles.TryRemove(new KeyValuePair<string, CompiledRights>(profileId, stored));
-        return rights;
+    // A class, not a record: the compare-and-swap loops compare references.
+    private sealed class State(
+        long generation,
+        ImmutableDictionary<string, CompiledRights> profiles,
+        ImmutableDictionary<string, CompiledRole> roles)
+    {
+        public static readonly State Empty = new(
+            0,
+            ImmutableDictionary.Create<string, CompiledRights>(StringComparer.Ordinal),
+            ImmutableDictionary.Create<string, CompiledRole>(StringComparer.Ordinal));
+
+        public long Generation { get; } = generation;
+
+        public ImmutableDictionary<string, CompiledRights> Profiles { get; } = profiles;
+
+        public ImmutableDictionary<string, CompiledRole> Roles { get; } = roles;
     }
 }

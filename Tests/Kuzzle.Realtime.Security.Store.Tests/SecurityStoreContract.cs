@@ -190,6 +190,71 @@ public abstract class SecurityStoreContract
     }
 
     [Test]
+    public async Task Rights_read_concurrently_with_writes_show_each_write_once_it_returned()
+    {
+        // Readers spin on the rights (as the funnel does) while the user's profile list and then a role flip; after each write
+        // has returned, a read on every reader must reflect it: nothing loaded during the write may stay cached.
+        const int Readers = 2;
+        const int Rounds = 60;
+        await Store.Roles.CreateAsync("r", Json("""{"controllers":{"server":{"actions":{"now":true}}}}"""), null, false, false, Ct);
+        await Store.Roles.CreateAsync("none", Json("""{"controllers":{"server":{"actions":{"now":false}}}}"""), null, false, false, Ct);
+        await Store.Profiles.CreateAsync("p", Json("""{"policies":[{"roleId":"r"}]}"""), null, false, Ct);
+        await Store.Profiles.CreateAsync("q", Json("""{"policies":[{"roleId":"none"}]}"""), null, false, Ct);
+        await Store.Users.CreateAsync("bob", Json("""{"profileIds":["p"]}"""), null, cancellationToken: Ct);
+        var round = 0;
+        var acks = 0;
+        var stale = new System.Collections.Concurrent.ConcurrentBag<int>();
+        var expected = new bool[Rounds * 2 + 1];
+        var readers = Enumerable.Range(0, Readers).Select(_ => Task.Run(async () =>
+        {
+            var seen = 0;
+            while (seen < Rounds * 2)
+            {
+                await Task.Yield(); // Two cores: leave room for the store's own I/O.
+                await Store.Rights.GetUserRightsAsync("bob", Ct);
+                var published = Volatile.Read(ref round);
+                if (published != seen)
+                {
+                    seen = published;
+                    if ((await Store.Rights.GetUserRightsAsync("bob", Ct)).IsAllowed(new RightsRequest("server", "now")) != expected[seen])
+                    {
+                        stale.Add(seen);
+                    }
+
+                    Interlocked.Increment(ref acks);
+                }
+            }
+        })).ToArray();
+
+        async Task WriteAndCheckAsync(int r, bool allowed, Func<Task> write)
+        {
+            expected[r] = allowed;
+            await write();
+            Volatile.Write(ref round, r);
+            while (Volatile.Read(ref acks) < r * Readers)
+            {
+                await Task.Yield();
+            }
+        }
+
+        for (var r = 1; r <= Rounds; r++)
+        {
+            var onP = r % 2 == 0;
+            await WriteAndCheckAsync(r, onP, () => Store.Users.UpdateAsync("bob", Json(onP ? """{"profileIds":["p"]}""" : """{"profileIds":["q"]}"""), null, 10, Ct));
+        }
+
+        // bob is on "p" again (Rounds is even): flip the role under it.
+        for (var r = Rounds + 1; r <= Rounds * 2; r++)
+        {
+            var allowed = r % 2 == 0;
+            await WriteAndCheckAsync(r, allowed, () => Store.Roles.UpdateAsync("r", Json(allowed ? """{"controllers":{"server":{"actions":{"now":true}}}}""" : """{"controllers":{"server":{"actions":{"now":false}}}}"""), null, false, 10, Ct));
+        }
+
+        await Task.WhenAll(readers);
+        Assert.That(stale, Is.Empty, "rounds where a reader saw rights from before the write");
+    }
+
+    [Test]
     public async Task Search_forms_of_the_spec()
     {
         for (var i = 0; i < 5; i++)

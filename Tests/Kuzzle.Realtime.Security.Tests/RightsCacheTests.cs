@@ -201,6 +201,70 @@ public sealed class RightsCacheTests
         Assert.That(cache.Get("both", LoadProfileShared, LoadRoleShared).IsAllowed("document", "create", null, null), Is.False);
     }
 
+    [Test]
+    public async Task User_rights_kept_while_current_never_outlive_an_invalidation()
+    {
+        // The funnel's pattern: keep UserRights while IsCurrent, rebuild otherwise. Readers spin on it while a writer flips a
+        // role; after each invalidation has returned, every reader's kept rights must show the definition just written.
+        const int Readers = 2;
+        const int Rounds = 1000;
+        var cache = new RightsCache();
+        var profiles = new[] { "both" };
+        var round = 0;
+        var acks = 0;
+        var stale = 0;
+        var readers = Enumerable.Range(0, Readers).Select(_ => Task.Run(async () =>
+        {
+            UserRights? kept = null;
+            var seen = 0;
+            while (seen < Rounds)
+            {
+                kept = await KeptOrRebuiltAsync(cache, kept, profiles);
+                var published = Volatile.Read(ref round);
+                if (published != seen)
+                {
+                    seen = published;
+                    kept = await KeptOrRebuiltAsync(cache, kept, profiles);
+                    if (kept.IsAllowed(new RightsRequest("document", "create")) != (seen % 2 == 1))
+                    {
+                        Interlocked.Increment(ref stale);
+                    }
+
+                    Interlocked.Increment(ref acks);
+                }
+            }
+        })).ToArray();
+        for (var r = 1; r <= Rounds; r++)
+        {
+            SetWriter(r % 2 == 1);
+            cache.InvalidateRole("writer");
+            Volatile.Write(ref round, r);
+            var spin = new SpinWait();
+            while (Volatile.Read(ref acks) < r * Readers)
+            {
+                spin.SpinOnce();
+            }
+        }
+
+        await Task.WhenAll(readers);
+        Assert.That(stale, Is.Zero, "rounds where a reader kept rights compiled from the replaced role");
+    }
+
+    private async Task<UserRights> KeptOrRebuiltAsync(RightsCache cache, UserRights? kept, string[] profiles) =>
+        kept is not null && cache.IsCurrent(kept)
+            ? kept
+            : await cache.GetUserRightsAsync("u", profiles, (id, _) => ValueTask.FromResult(LoadProfileShared(id)), (id, _) => ValueTask.FromResult(LoadRoleShared(id)));
+
+    private void SetWriter(bool allowed)
+    {
+        lock (_roles)
+        {
+            _roles["writer"] = Role.Parse("writer", TestJson.Parse(allowed
+                ? """{"controllers":{"document":{"actions":{"create":true}}}}"""
+                : """{"controllers":{"document":{"actions":{"create":false}}}}"""));
+        }
+    }
+
     private Profile? LoadProfileShared(string id)
     {
         lock (_roles)

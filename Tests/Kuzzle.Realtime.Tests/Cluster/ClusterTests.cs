@@ -364,14 +364,17 @@ public sealed class ClusterTests
     private static async Task<TimeSpan> TimeUntilStatusAsync(WsClient client, string json, int status)
     {
         var watch = Stopwatch.StartNew();
+        JsonElement last = default;
         while (watch.Elapsed < Propagation)
         {
-            if (Status(await Request(client, json)) == status)
+            last = await Request(client, json);
+            if (Status(last) == status)
             {
                 return watch.Elapsed;
             }
         }
 
+        TestContext.Out.WriteLine($"still no {status} after {Propagation.TotalSeconds} s; last response: {last}");
         return TimeSpan.MaxValue;
     }
 
