@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Kuzzle.Realtime.Security.Store.Search;
 using Kuzzle.Realtime.Storage;
 
 namespace Kuzzle.Realtime.Security.Store;
@@ -59,6 +60,10 @@ public sealed class SecurityMappings
         await _documents.ReplaceAsync(SecurityCollections.Mappings, collection, mapping.ToJsonString(), cancellationToken: cancellationToken).ConfigureAwait(false);
         return new JsonObject { ["_meta"] = mapping["_meta"]?.DeepClone(), ["dynamic"] = mapping["dynamic"]?.DeepClone(), ["properties"] = properties.DeepClone() };
     }
+
+    /// <summary>What a search on <paramref name="collection"/> can match (fields its mapping declares or maps dynamically).</summary>
+    public async Task<FieldMapping> FieldsAsync(string collection, CancellationToken cancellationToken = default) =>
+        FieldMapping.From(await ReadAsync(collection, cancellationToken).ConfigureAwait(false));
 
     private async Task<JsonObject> ReadAsync(string collection, CancellationToken cancellationToken)
     {

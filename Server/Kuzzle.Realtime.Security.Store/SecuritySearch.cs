@@ -13,12 +13,14 @@ public sealed class SecuritySearch
     private const string ScrollKeyId = "scroll-key";
 
     private readonly IDocumentStore _documents;
+    private readonly SecurityMappings _mappings;
     private readonly TimeProvider _time;
     private byte[]? _scrollKey;
 
-    public SecuritySearch(IDocumentStore documents, TimeProvider time)
+    public SecuritySearch(IDocumentStore documents, SecurityMappings mappings, TimeProvider time)
     {
         _documents = documents;
+        _mappings = mappings;
         _time = time;
     }
 
@@ -44,7 +46,7 @@ public sealed class SecuritySearch
         string collection, JsonElement body, bool koncorde, int from, int size, TimeSpan? scroll, CancellationToken cancellationToken = default)
     {
         CheckPage(from, size);
-        var query = SearchQuery.Parse(body, koncorde);
+        var query = SearchQuery.Parse(body, koncorde, await _mappings.FieldsAsync(collection, cancellationToken).ConfigureAwait(false));
         var page = query.Run(await LoadAsync(collection, cancellationToken).ConfigureAwait(false), from, size);
         var result = Result(page);
         if (scroll is { } ttl)
@@ -63,7 +65,8 @@ public sealed class SecuritySearch
         var key = await ScrollKeyAsync(cancellationToken).ConfigureAwait(false);
         var cursor = ScrollCursor.Decode(scrollId, collection, key, _time.GetUtcNow().ToUnixTimeMilliseconds());
         using var body = JsonDocument.Parse(cursor.Body);
-        var page = SearchQuery.Parse(body.RootElement).Run(await LoadAsync(collection, cancellationToken).ConfigureAwait(false), cursor.Offset, cursor.Size);
+        var fields = await _mappings.FieldsAsync(collection, cancellationToken).ConfigureAwait(false);
+        var page = SearchQuery.Parse(body.RootElement, mapping: fields).Run(await LoadAsync(collection, cancellationToken).ConfigureAwait(false), cursor.Offset, cursor.Size);
 
         // Kuzzle forgets a scroll once its last page was served: a cursor past the end is an unknown scroll id.
         if (cursor.Offset >= page.Total)

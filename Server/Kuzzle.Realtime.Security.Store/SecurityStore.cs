@@ -26,8 +26,8 @@ public sealed class SecurityStore : IAsyncDisposable
         Profiles = new ProfileRepository(storage.Documents, Changes, time);
         Users = new UserRepository(storage.Documents, Changes, time);
         Bootstrap = new SecurityBootstrap(Roles, Profiles);
-        Search = new SecuritySearch(storage.Documents, time);
         Mappings = new SecurityMappings(storage.Documents);
+        Search = new SecuritySearch(storage.Documents, Mappings, time);
         Rights = new RightsService(Users, Profiles, Roles, Changes, epochPollInterval);
         Rights.StoreRecovered += ct => Bootstrap.SeedAsync(ct);
     }

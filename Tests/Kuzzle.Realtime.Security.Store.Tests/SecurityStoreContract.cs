@@ -274,6 +274,14 @@ public abstract class SecurityStoreContract
         Assert.That(await Ids("""{"query":{"ids":{"values":["u2"]}}}"""), Is.EqualTo(new[] { "u2" }));
         Assert.That(await Ids("""{"query":{"bool":{"must":[{"term":{"profileIds":"default"}}],"must_not":{"term":{"_id":"u0"}}}}}"""), Is.EqualTo(new[] { "u2", "u4" }));
         Assert.That(await Ids("""{"query":{"bool":{"should":[{"term":{"_id":"u0"}},{"term":{"_id":"u3"}}]}}}"""), Is.EqualTo(new[] { "u0", "u3" }));
+
+        // Users map only profileIds (dynamic false): queries on other fields match nothing until the mapping declares them.
+        Assert.That(await Ids("""{"query":{"match":{"bio":"world 3"}}}"""), Is.Empty);
+        Assert.That(await Ids("""{"query":{"range":{"n":{"gte":1}}}}"""), Is.Empty);
+        Assert.That(await Ids("""{"query":{"bool":{"must_not":{"exists":{"field":"bio"}}}}}"""), Has.Length.EqualTo(5));
+        Assert.That(await Ids("""{"query":{"exists":{"field":"_kuzzle_info.createdAt"}}}"""), Has.Length.EqualTo(5));
+        await Store.Mappings.UpdateAsync(SecurityCollections.Users, Json("""{"properties":{"n":{"type":"integer"},"bio":{"type":"text"}}}"""), Ct);
+
         Assert.That(await Ids("""{"query":{"match":{"bio":"world 3"}}}"""), Has.Length.EqualTo(5));
         Assert.That(await Ids("""{"query":{"match":{"bio":{"query":"world 3","operator":"and"}}}}"""), Is.EqualTo(new[] { "u3" }));
         Assert.That(await Ids("""{"query":{"range":{"n":{"gte":1,"lt":3}}}}"""), Is.EqualTo(new[] { "u1", "u2" }));
@@ -281,6 +289,12 @@ public abstract class SecurityStoreContract
         Assert.That(await Ids("""{"sort":[{"_id":"asc"}],"search_after":["u2"]}""", size: 2), Is.EqualTo(new[] { "u3", "u4" }));
         Assert.That(await Ids("""{"query":{"and":[{"equals":{"profileIds":"admin"}},{"not":{"ids":{"values":["u1"]}}}]}}""", koncorde: "yes"), Is.EqualTo(new[] { "u3" }));
         Assert.That(await Ids("""{"query":{"in":{"_id":["u0","u4"]}}}""", koncorde: "yes"), Is.EqualTo(new[] { "u0", "u4" }));
+
+        Assert.That(await Ids("""{"query":{"term":{"other":"x"}}}"""), Is.Empty);
+        await Store.Users.UpdateAsync("u0", Json("""{"other":"x"}"""), null, 10, Ct);
+        Assert.That(await Ids("""{"query":{"term":{"other":"x"}}}"""), Is.Empty, "still unmapped");
+        await Store.Mappings.UpdateAsync(SecurityCollections.Users, Json("""{"dynamic":"true"}"""), Ct);
+        Assert.That(await Ids("""{"query":{"term":{"other":"x"}}}"""), Is.EqualTo(new[] { "u0" }), "mapped dynamically");
 
         Assert.That(await ErrorIdAsync(() => Ids("""{"query":{"bool":{"must":[]}}}""", koncorde: "yes")), Is.EqualTo("api.assert.koncorde_restricted_keyword"));
         Assert.That(await ErrorIdAsync(() => Ids("""{"nope":1}""")), Is.EqualTo("services.storage.invalid_search_query"));

@@ -16,9 +16,13 @@ public delegate bool DocumentPredicate(string id, JsonObject source);
 /// </summary>
 public static class QueryCompiler
 {
-    /// <summary>Compiles a query clause (<c>null</c>/undefined/<c>{}</c> ⇒ match everything).</summary>
-    public static DocumentPredicate Compile(JsonElement query)
+    /// <summary>
+    /// Compiles a query clause (<c>null</c>/undefined/<c>{}</c> ⇒ match everything). Clauses on fields that
+    /// <paramref name="mapping"/> does not make searchable match nothing (default: every field is searchable).
+    /// </summary>
+    public static DocumentPredicate Compile(JsonElement query, FieldMapping? mapping = null)
     {
+        mapping ??= FieldMapping.Everything;
         if (query.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
         {
             return static (_, _) => true;
@@ -32,7 +36,7 @@ public static class QueryCompiler
         var clauses = new List<DocumentPredicate>();
         foreach (var clause in query.EnumerateObject())
         {
-            clauses.Add(CompileClause(clause.Name, clause.Value));
+            clauses.Add(CompileClause(clause.Name, clause.Value, mapping));
         }
 
         return clauses.Count switch
@@ -80,19 +84,23 @@ public static class QueryCompiler
 
     private static IEnumerable<JsonNode?> Flatten(JsonNode? node) => node is JsonArray array ? array.SelectMany(Flatten) : [node];
 
-    private static DocumentPredicate CompileClause(string keyword, JsonElement body) => keyword switch
+    private static DocumentPredicate CompileClause(string keyword, JsonElement body, FieldMapping mapping) => keyword switch
     {
         "match_all" => static (_, _) => true,
         "match_none" => static (_, _) => false,
-        "term" => Term(body),
-        "terms" => Terms(body),
+        "term" => Term(body, mapping),
+        "terms" => Terms(body, mapping),
         "ids" => Ids(body),
-        "bool" => Bool(body),
-        "match" => Match(body),
-        "exists" => Exists(body),
-        "range" => Range(body),
+        "bool" => Bool(body, mapping),
+        "match" => Match(body, mapping),
+        "exists" => Exists(body, mapping),
+        "range" => Range(body, mapping),
         _ => throw KuzzleErrors.Services.Storage.UnknownQueryKeyword.Create(keyword),
     };
+
+    // Checked after the clause itself, so a malformed clause on an unmapped field is still an error.
+    private static DocumentPredicate OnlyIfSearchable(string field, FieldMapping mapping, DocumentPredicate predicate) =>
+        mapping.IsSearchable(field) ? predicate : static (_, _) => false;
 
     private static (string Field, JsonElement Value) SingleField(string keyword, JsonElement body)
     {
@@ -105,7 +113,7 @@ public static class QueryCompiler
         return fields.Count == 1 ? (fields[0].Name, fields[0].Value) : throw KuzzleErrors.Services.Storage.InvalidSearchQuery.Create(keyword);
     }
 
-    private static DocumentPredicate Term(JsonElement body)
+    private static DocumentPredicate Term(JsonElement body, FieldMapping mapping)
     {
         var (field, value) = SingleField("term", body);
         if (value.ValueKind == JsonValueKind.Object && value.TryGetProperty("value", out var inner))
@@ -114,10 +122,10 @@ public static class QueryCompiler
         }
 
         var expected = ScalarKey(value) ?? throw KuzzleErrors.Services.Storage.InvalidSearchQuery.Create("term." + field);
-        return (id, source) => Values(id, source, field).Any(v => ScalarKey(v) == expected);
+        return OnlyIfSearchable(field, mapping, (id, source) => Values(id, source, field).Any(v => ScalarKey(v) == expected));
     }
 
-    private static DocumentPredicate Terms(JsonElement body)
+    private static DocumentPredicate Terms(JsonElement body, FieldMapping mapping)
     {
         var (field, value) = SingleField("terms", body);
         if (value.ValueKind != JsonValueKind.Array)
@@ -126,7 +134,7 @@ public static class QueryCompiler
         }
 
         var expected = value.EnumerateArray().Select(ScalarKey).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        return (id, source) => Values(id, source, field).Any(v => ScalarKey(v) is { } key && expected.Contains(key));
+        return OnlyIfSearchable(field, mapping, (id, source) => Values(id, source, field).Any(v => ScalarKey(v) is { } key && expected.Contains(key)));
     }
 
     private static DocumentPredicate Ids(JsonElement body)
@@ -140,7 +148,7 @@ public static class QueryCompiler
         return (id, _) => ids.Contains(id);
     }
 
-    private static DocumentPredicate Exists(JsonElement body)
+    private static DocumentPredicate Exists(JsonElement body, FieldMapping mapping)
     {
         if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("field", out var field) || field.ValueKind != JsonValueKind.String)
         {
@@ -148,10 +156,10 @@ public static class QueryCompiler
         }
 
         var path = field.GetString()!;
-        return (id, source) => Values(id, source, path).Any();
+        return OnlyIfSearchable(path, mapping, (id, source) => Values(id, source, path).Any());
     }
 
-    private static DocumentPredicate Match(JsonElement body)
+    private static DocumentPredicate Match(JsonElement body, FieldMapping mapping)
     {
         var (field, value) = SingleField("match", body);
         var and = false;
@@ -162,14 +170,14 @@ public static class QueryCompiler
         }
 
         var tokens = Tokenize(ScalarKey(value) ?? throw KuzzleErrors.Services.Storage.InvalidSearchQuery.Create("match." + field));
-        return (id, source) =>
+        return OnlyIfSearchable(field, mapping, (id, source) =>
         {
             var found = Values(id, source, field).SelectMany(v => Tokenize(ScalarKey(v) ?? "")).ToHashSet(StringComparer.Ordinal);
             return tokens.Count > 0 && (and ? tokens.All(found.Contains) : tokens.Any(found.Contains));
-        };
+        });
     }
 
-    private static DocumentPredicate Range(JsonElement body)
+    private static DocumentPredicate Range(JsonElement body, FieldMapping mapping)
     {
         var (field, bounds) = SingleField("range", body);
         if (bounds.ValueKind != JsonValueKind.Object)
@@ -192,7 +200,7 @@ public static class QueryCompiler
             checks.Add(v => Compare(v, limit) is { } c && accept(c));
         }
 
-        return (id, source) => Values(id, source, field).Any(v => checks.TrueForAll(check => check(v)));
+        return OnlyIfSearchable(field, mapping, (id, source) => Values(id, source, field).Any(v => checks.TrueForAll(check => check(v))));
     }
 
     private static int? Compare(JsonNode value, JsonElement limit)
@@ -205,7 +213,7 @@ public static class QueryCompiler
         return ScalarKey(value) is { } text && ScalarKey(limit) is { } bound ? string.CompareOrdinal(text, bound) : null;
     }
 
-    private static DocumentPredicate Bool(JsonElement body)
+    private static DocumentPredicate Bool(JsonElement body, FieldMapping mapping)
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
@@ -219,13 +227,13 @@ public static class QueryCompiler
             switch (part.Name)
             {
                 case "must" or "filter":
-                    must.AddRange(Clauses(part.Value));
+                    must.AddRange(Clauses(part.Value, mapping));
                     break;
                 case "should":
-                    should.AddRange(Clauses(part.Value));
+                    should.AddRange(Clauses(part.Value, mapping));
                     break;
                 case "must_not":
-                    mustNot.AddRange(Clauses(part.Value));
+                    mustNot.AddRange(Clauses(part.Value, mapping));
                     break;
                 case "minimum_should_match" when part.Value.ValueKind == JsonValueKind.Number:
                     minimumShould = part.Value.GetInt32();
@@ -245,8 +253,8 @@ public static class QueryCompiler
             && (needed == 0 || should.Count(c => c(id, source)) >= needed);
     }
 
-    private static IEnumerable<DocumentPredicate> Clauses(JsonElement value) =>
-        value.ValueKind == JsonValueKind.Array ? [.. value.EnumerateArray().Select(Compile)] : [Compile(value)];
+    private static IEnumerable<DocumentPredicate> Clauses(JsonElement value, FieldMapping mapping) =>
+        value.ValueKind == JsonValueKind.Array ? [.. value.EnumerateArray().Select(c => Compile(c, mapping))] : [Compile(value, mapping)];
 
     private static List<string> Tokenize(string text)
     {

@@ -41,9 +41,10 @@ public sealed class SearchQuery
 
     /// <summary>
     /// Parses a search body. <paramref name="koncorde"/>: <c>query</c> is a Koncorde filter (<c>lang=koncorde</c>), translated first.
-    /// Unknown top-level keys ⇒ <c>services.storage.invalid_search_query</c>.
+    /// Unknown top-level keys ⇒ <c>services.storage.invalid_search_query</c>. Clauses on fields <paramref name="mapping"/> does not make
+    /// searchable match nothing (default: every field is searchable).
     /// </summary>
-    public static SearchQuery Parse(JsonElement body, bool koncorde = false)
+    public static SearchQuery Parse(JsonElement body, bool koncorde = false, FieldMapping? mapping = null)
     {
         if (body.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
         {
@@ -79,7 +80,7 @@ public sealed class SearchQuery
             }
         }
 
-        return new SearchQuery(QueryCompiler.Compile(query), sort, searchAfter);
+        return new SearchQuery(QueryCompiler.Compile(query, mapping), sort, searchAfter);
     }
 
     /// <summary>A query from an already built predicate (e.g. searchRoles' <c>controllers</c> filter).</summary>
