@@ -39,7 +39,14 @@ public static class RequestParser
         name is "controller" or "action" or "jwt" or "body" or "volatile";
 
     /// <summary>Parses one WebSocket payload or <c>POST /_query</c> body.</summary>
-    public static ParsedFrame Parse(ReadOnlyMemory<byte> utf8, RequestProtocol protocol, int maxDepth = DefaultMaxDepth)
+    /// <param name="utf8">The payload.</param>
+    /// <param name="protocol">Where it came from.</param>
+    /// <param name="maxDepth">The nesting limit.</param>
+    /// <param name="knownJwt">
+    /// The token this connection sent last, if any: a frame carrying the same token gets this very string instead of a new copy
+    /// (clients repeat their token on every frame).
+    /// </param>
+    public static ParsedFrame Parse(ReadOnlyMemory<byte> utf8, RequestProtocol protocol, int maxDepth = DefaultMaxDepth, string? knownJwt = null)
     {
         // WARNING: invalid UTF-8 must be rejected here: the JSON reader only validates it lazily, inside strings it is asked to decode.
         if (!Utf8.IsValid(utf8.Span))
@@ -70,7 +77,7 @@ public static class RequestParser
             return new ParsedFrame(FrameKind.Heartbeat, null, null, null);
         }
 
-        return Build(protocol, document, root, root, argsContainReservedKeys: true, extraDocument: null);
+        return Build(protocol, document, root, root, argsContainReservedKeys: true, extraDocument: null, knownJwt);
     }
 
     /// <summary>
@@ -83,7 +90,8 @@ public static class RequestParser
         JsonElement root,
         JsonElement args,
         bool argsContainReservedKeys,
-        JsonDocument? extraDocument)
+        JsonDocument? extraDocument,
+        string? knownJwt = null)
     {
         var request = new RequestInput(protocol, document, args, argsContainReservedKeys, extraDocument);
         string? clientRequestId = null;
@@ -100,7 +108,9 @@ public static class RequestParser
                     request.Action = ReadOptionalName(v, "action", ref error);
                     break;
                 case "jwt":
-                    request.Jwt = ReadOptionalString(v, "jwt", ref error);
+                    request.Jwt = knownJwt is not null && v.ValueKind == JsonValueKind.String && v.ValueEquals(knownJwt)
+                        ? knownJwt
+                        : ReadOptionalString(v, "jwt", ref error);
                     break;
                 case "requestId":
                     if (v.ValueKind == JsonValueKind.String)

@@ -152,8 +152,10 @@ public static class AuthBench
 
     private static async Task<int> RunAsync(Funnel funnel, ResponseFrames frames, BenchConnection connection, byte[] payload)
     {
-        var parsed = RequestParser.Parse(payload, RequestProtocol.WebSocket);
+        // As the WebSocket endpoint does: the connection's last token is reused when a frame repeats it.
+        var parsed = RequestParser.Parse(payload, RequestProtocol.WebSocket, knownJwt: connection.LastJwt);
         using var input = parsed.Request!;
+        connection.LastJwt = input.Jwt ?? connection.LastJwt;
         var context = new RequestContext(input, connection, input.RequestId!);
         var response = await funnel.ExecuteAsync(context, CancellationToken.None);
         frames.Envelope(context, response, includeRoom: true).Release();
@@ -195,6 +197,8 @@ public static class AuthBench
 
     private sealed class BenchConnection(string protocol) : IConnectionInfo
     {
+        public string? LastJwt { get; set; }
+
         public string Id { get; } = "bench-" + protocol;
 
         public string Protocol => protocol;

@@ -43,6 +43,30 @@ public sealed class RequestParserTests
         Assert.That(empty.Jwt, Is.EqualTo(string.Empty));
     }
 
+    [Test]
+    public void A_repeated_token_reuses_the_connections_string()
+    {
+        const string Token = "eyJhbGciOiJIUzI1NiJ9.eyJfaWQiOiJ1In0.c2ln";
+        var known = new string(Token.AsSpan()); // Not the interned literal.
+        RequestInput Frame(string json) =>
+            RequestParser.Parse(Encoding.UTF8.GetBytes(json), RequestProtocol.WebSocket, knownJwt: known).Request!;
+
+        using var same = Frame($$"""{"jwt":"{{Token}}"}""");
+        using var escaped = Frame($$"""{"jwt":"{{Token.Replace(".", "\u002e", StringComparison.Ordinal)}}"}""");
+        using var other = Frame("""{"jwt":"another.token.value"}""");
+        using var none = Frame("""{"controller":"server"}""");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(same.Jwt, Is.SameAs(known));
+            Assert.That(escaped.Jwt, Is.SameAs(known), "compared after unescaping");
+            Assert.That(other.Jwt, Is.EqualTo("another.token.value"));
+            Assert.That(none.Jwt, Is.Null);
+        }
+
+        var invalid = RequestParser.Parse(Encoding.UTF8.GetBytes("""{"jwt":12}"""), RequestProtocol.WebSocket, knownJwt: known);
+        Assert.That(invalid.Error, Is.Not.Null, "a non-string token is still refused");
+    }
+
     [TestCase("""{"size":"10"}""", 10)]
     [TestCase("""{"size":10}""", 10)]
     [TestCase("""{"size":"1e3"}""", 1000)]

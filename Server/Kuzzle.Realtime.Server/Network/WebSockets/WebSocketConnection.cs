@@ -68,6 +68,12 @@ public sealed class WebSocketConnection : IConnectionInfo, IDisposable
     /// <summary>The <c>authToken</c> cookie of the upgrade request, if any: it authenticates requests that carry no token.</summary>
     public string? CookieToken { get; init; }
 
+    /// <summary>
+    /// The last token a frame of this connection carried: the next frame carrying the same one reuses this string. Touched only by
+    /// the connection's receive loop.
+    /// </summary>
+    internal string? LastJwt { get; set; }
+
     /// <inheritdoc />
     public bool IsAlive => Volatile.Read(ref _closed) == 0 && _socket.State == WebSocketState.Open;
 

@@ -200,7 +200,7 @@ public sealed partial class WebSocketEndpoint
             return;
         }
 
-        var parsed = RequestParser.Parse(buffer.AsMemory(0, length), RequestProtocol.WebSocket, _maxDepth);
+        var parsed = RequestParser.Parse(buffer.AsMemory(0, length), RequestProtocol.WebSocket, _maxDepth, connection.LastJwt);
         switch (parsed.Kind)
         {
             case FrameKind.Heartbeat:
@@ -216,6 +216,11 @@ public sealed partial class WebSocketEndpoint
         }
 
         var input = parsed.Request!;
+        if (input.Jwt is not null)
+        {
+            connection.LastJwt = input.Jwt;
+        }
+
         if (_funnel.IsShuttingDown)
         {
             var error = KuzzleErrors.Network.Entrypoint.ShuttingDown.Create();
