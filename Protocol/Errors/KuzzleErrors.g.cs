@@ -234,6 +234,8 @@ public static partial class KuzzleErrors
         }
         public static class Storage
         {
+            public static readonly ErrorDefinition UnknownIndex = new("services.storage.unknown_index", 16842753, 412, "Precondition", "The index \"%s\" does not exist.");
+            public static readonly ErrorDefinition UnknownCollection = new("services.storage.unknown_collection", 16842754, 412, "Precondition", "The collection \"%s\":\"%s\" does not exist.");
             public static readonly ErrorDefinition GetLimitExceeded = new("services.storage.get_limit_exceeded", 16842755, 413, "SizeLimit", "The number of documents returned by this request exceeds the configured server limit.");
             public static readonly ErrorDefinition WriteLimitExceeded = new("services.storage.write_limit_exceeded", 16842756, 413, "SizeLimit", "The number of documents edited by this request exceeds the configured server limit.");
             public static readonly ErrorDefinition ImportFailed = new("services.storage.import_failed", 16842757, 206, "Partial", "Failed to import some or all documents.");

@@ -58,10 +58,18 @@ public sealed class ProfileRepository
         DocumentLists.AllAsync(_documents, SecurityCollections.Profiles, cancellationToken);
 
     /// <summary>createProfile / createOrReplaceProfile.</summary>
+    public Task<SecurityDocument> CreateAsync(
+        string id, JsonElement body, string? caller, bool replace, CancellationToken cancellationToken = default) =>
+        CreateAsync(id, body, caller, replace, strict: false, cancellationToken);
+
+    /// <summary>
+    /// createProfile / createOrReplaceProfile. <paramref name="strict"/>: every restricted index must exist
+    /// (412 <c>services.storage.unknown_index</c>).
+    /// </summary>
     public async Task<SecurityDocument> CreateAsync(
-        string id, JsonElement body, string? caller, bool replace, CancellationToken cancellationToken = default)
+        string id, JsonElement body, string? caller, bool replace, bool strict, CancellationToken cancellationToken = default)
     {
-        var (content, terms) = await ValidateAsync(id, body, cancellationToken).ConfigureAwait(false);
+        var (content, terms) = await ValidateAsync(id, body, strict, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var source = KuzzleInfo.With(content, replace ? KuzzleInfo.Replaced(caller, now) : KuzzleInfo.Created(caller, now)).ToJsonString();
         StoredDocument stored;
@@ -81,8 +89,13 @@ public sealed class ProfileRepository
     }
 
     /// <summary>updateProfile: top-level keys of <paramref name="body"/> replace the stored ones; the result is validated as a whole.</summary>
+    public Task<SecurityDocument> UpdateAsync(
+        string id, JsonElement body, string? caller, int retryOnConflict, CancellationToken cancellationToken = default) =>
+        UpdateAsync(id, body, caller, retryOnConflict, strict: false, cancellationToken);
+
+    /// <summary>updateProfile; <paramref name="strict"/> as for <see cref="CreateAsync(string, JsonElement, string?, bool, bool, CancellationToken)"/>.</summary>
     public async Task<SecurityDocument> UpdateAsync(
-        string id, JsonElement body, string? caller, int retryOnConflict, CancellationToken cancellationToken = default)
+        string id, JsonElement body, string? caller, int retryOnConflict, bool strict, CancellationToken cancellationToken = default)
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
@@ -105,7 +118,7 @@ public sealed class ProfileRepository
                 }
 
                 var element = JsonSerializer.SerializeToElement(merged, StoreJsonContext.Default.JsonObject);
-                var (content, terms) = await ValidateAsync(id, element, cancellationToken).ConfigureAwait(false);
+                var (content, terms) = await ValidateAsync(id, element, strict, cancellationToken).ConfigureAwait(false);
                 var info = KuzzleInfo.Updated(previous[KuzzleInfo.Key] as JsonObject, caller, _time.GetUtcNow().ToUnixTimeMilliseconds());
                 return (KuzzleInfo.With(content, info).ToJsonString(), terms);
             },
@@ -202,7 +215,8 @@ public sealed class ProfileRepository
     }
 
     // Role existence is checked before the shape (Kuzzle's order), so the referenced roles are fetched first.
-    private async Task<(JsonObject Content, IReadOnlyCollection<IndexTerm> Terms)> ValidateAsync(string id, JsonElement body, CancellationToken cancellationToken)
+    private async Task<(JsonObject Content, IReadOnlyCollection<IndexTerm> Terms)> ValidateAsync(
+        string id, JsonElement body, bool strict, CancellationToken cancellationToken)
     {
         var roleIds = new List<string>();
         if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("policies", out var policies) && policies.ValueKind == JsonValueKind.Array)
@@ -220,6 +234,13 @@ public sealed class ProfileRepository
             ? []
             : [.. (await _documents.GetManyAsync(SecurityCollections.Roles, roleIds, cancellationToken).ConfigureAwait(false)).Select(d => d.Id)];
         var profile = SecurityErrors.Parse(() => Profile.Parse(id, body, existing.Contains));
+
+        // This server stores no documents, so no index exists: strict refuses any restriction, as Kuzzle does for an index it lacks.
+        if (strict && profile.Policies.SelectMany(p => p.RestrictedTo ?? []).FirstOrDefault() is { } restriction)
+        {
+            throw KuzzleErrors.Services.Storage.UnknownIndex.Create(restriction.Index);
+        }
+
         return Normalize(profile, body);
     }
 

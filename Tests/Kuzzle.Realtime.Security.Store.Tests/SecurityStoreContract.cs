@@ -137,6 +137,23 @@ public abstract class SecurityStoreContract
     }
 
     [Test]
+    public async Task Strict_refuses_restrictions_to_indexes_that_do_not_exist()
+    {
+        // No document storage here, so no index exists: strict refuses every restriction, and changes nothing.
+        const string Restricted = """{"policies":[{"roleId":"default","restrictedTo":[{"index":"nyc","collections":["taxi"]}]}]}""";
+        Assert.That(await ErrorIdAsync(() => Store.Profiles.CreateAsync("s", Json(Restricted), null, false, strict: true, Ct)), Is.EqualTo("services.storage.unknown_index"));
+        Assert.That(await ErrorIdAsync(() => Store.Profiles.GetAsync("s", Ct)), Is.EqualTo("security.profile.not_found"));
+
+        await Store.Profiles.CreateAsync("s", Json("""{"policies":[{"roleId":"default"}]}"""), null, false, strict: true, Ct);
+        Assert.That(await ErrorIdAsync(() => Store.Profiles.UpdateAsync("s", Json(Restricted), null, 10, strict: true, Ct)), Is.EqualTo("services.storage.unknown_index"));
+        Assert.That((await Store.Profiles.GetAsync("s", Ct)).ToJson().ToJsonString(), Does.Not.Contain("restrictedTo"));
+
+        // Structural errors still come first, and without strict the restriction is accepted.
+        Assert.That(await ErrorIdAsync(() => Store.Profiles.CreateAsync("t", Json("""{"policies":[{"roleId":"default","restrictedTo":[{}]}]}"""), null, false, strict: true, Ct)), Is.EqualTo("api.assert.missing_argument"));
+        await Store.Profiles.CreateAsync("t", Json(Restricted), null, false, strict: false, Ct);
+    }
+
+    [Test]
     public async Task A_user_left_without_profile_gets_anonymous()
     {
         await Store.Profiles.CreateAsync("only", Json("""{"policies":[{"roleId":"default"}]}"""), null, false, Ct);

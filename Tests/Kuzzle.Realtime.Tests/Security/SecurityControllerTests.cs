@@ -201,6 +201,7 @@ public sealed class SecurityControllerTests : ServerFixture
             ("createProfile", IdArg("p-bad"), """{"policies":[{"roleId":"default","oops":1}]}""", "api.assert.unexpected_argument"),
             ("createProfile", IdArg("p-bad"), """{"policies":[{"roleId":"default"}],"rateLimit":-1}""", "api.assert.invalid_argument"),
             ("createProfile", IdArg("p-bad"), """{"policies":[{"roleId":"default","restrictedTo":[{"collections":["c"]}]}]}""", "api.assert.missing_argument"),
+            ("createProfile", new JsonObject { ["_id"] = "p-bad", ["strict"] = true }, """{"policies":[{"roleId":"default","restrictedTo":[{"index":"i"}]}]}""", "services.storage.unknown_index"),
             ("createUser", IdArg("u-bad"), """{"content":{"profileIds":["ghost"]}}""", "security.profile.not_found"),
             ("createUser", IdArg("u-bad"), """{"content":{"profileIds":"default"}}""", "api.assert.invalid_type"),
             ("createUser", IdArg("u-bad"), """{"content":{}}""", "api.assert.missing_argument"),

@@ -39,7 +39,7 @@ public sealed partial class SecurityController
             }))
             .Add(Name, "searchProfiles", (c, ct) => Guard(() => SearchProfilesAsync(c, ct)))
             .Add(Name, "updateProfile", (c, ct) => Guard(async () =>
-                Result((await store.Profiles.UpdateAsync(Id(c.Input), c.Input.GetBodyObject(), c.User.Kuid, RetryOnConflict(c.Input), ct)).ToJson())))
+                Result((await store.Profiles.UpdateAsync(Id(c.Input), c.Input.GetBodyObject(), c.User.Kuid, RetryOnConflict(c.Input), c.Input.GetBoolean("strict"), ct)).ToJson())))
             .Add(Name, "updateProfileMapping", (c, ct) => Guard(async () =>
                 Result(await store.Mappings.UpdateAsync(SecurityCollections.Profiles, c.Input.GetBodyObject(), ct))));
     }
@@ -47,7 +47,7 @@ public sealed partial class SecurityController
     private async Task<ApiResult?> WriteProfileAsync(RequestContext context, bool replace, CancellationToken cancellationToken)
     {
         var id = NewId(context.Input);
-        _ = context.Input.GetBoolean("strict");
+        var strict = context.Input.GetBoolean("strict");
         var body = context.Input.GetBodyObject();
         if (!body.TryGetProperty("policies", out var policies) || policies.ValueKind == JsonValueKind.Null)
         {
@@ -59,7 +59,7 @@ public sealed partial class SecurityController
             throw KuzzleErrors.Api.Assert.InvalidType.Create("body.policies", "array");
         }
 
-        return Result((await store.Profiles.CreateAsync(id, body, context.User.Kuid, replace, cancellationToken)).ToJson());
+        return Result((await store.Profiles.CreateAsync(id, body, context.User.Kuid, replace, strict, cancellationToken)).ToJson());
     }
 
     private static bool OnAssignedUsersRemove(RequestInput input) =>
