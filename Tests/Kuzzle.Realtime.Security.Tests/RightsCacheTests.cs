@@ -207,7 +207,7 @@ public sealed class RightsCacheTests
         // The funnel's pattern: keep UserRights while IsCurrent, rebuild otherwise. Readers spin on it while a writer flips a
         // role; after each invalidation has returned, every reader's kept rights must show the definition just written.
         const int Readers = 2;
-        const int Rounds = 1000;
+        const int Rounds = 500;
         var cache = new RightsCache();
         var profiles = new[] { "both" };
         var round = 0;
