@@ -18,6 +18,23 @@ public sealed partial class RequestInput
         return v.ValueKind == JsonValueKind.String ? v.GetString()! : throw InvalidType(name, "string");
     }
 
+    /// <summary>
+    /// The <c>_id</c> argument as Kuzzle's <c>getId</c> reads it: absent or falsy (<c>null</c>, <c>""</c>, <c>false</c>, <c>0</c>) ⇒
+    /// <c>api.assert.missing_argument</c>; any other non-string ⇒ <c>api.assert.invalid_type</c>.
+    /// </summary>
+    public string GetId() => GetIdOrDefault() ?? throw KuzzleErrors.Api.Assert.MissingArgument.Create("_id");
+
+    /// <summary>The <c>_id</c> argument, or null when absent or falsy (where Kuzzle generates or ignores a missing id).</summary>
+    public string? GetIdOrDefault()
+    {
+        if (!TryGetArg("_id", out var v) || IsFalsy(v))
+        {
+            return null;
+        }
+
+        return v.ValueKind == JsonValueKind.String ? v.GetString() : throw InvalidType("_id", "string");
+    }
+
     /// <summary>An optional string argument.</summary>
     public string? GetStringOrDefault(string name, string? defaultValue = null)
     {
@@ -187,6 +204,15 @@ public sealed partial class RequestInput
 
         throw InvalidType(name, "integer");
     }
+
+    // JavaScript's falsy JSON values (NaN cannot be written in JSON).
+    private static bool IsFalsy(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Null or JsonValueKind.False or JsonValueKind.Undefined => true,
+        JsonValueKind.String => value.ValueEquals(string.Empty),
+        JsonValueKind.Number => value.TryGetDouble(out var number) && number == 0,
+        _ => false,
+    };
 
     private static bool TryParseJson(string text, out JsonElement element)
     {

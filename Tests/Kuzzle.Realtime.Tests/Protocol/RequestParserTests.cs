@@ -43,6 +43,27 @@ public sealed class RequestParserTests
         Assert.That(empty.Jwt, Is.EqualTo(string.Empty));
     }
 
+    [TestCase("""{}""")]
+    [TestCase("""{"_id":null}""")]
+    [TestCase("""{"_id":""}""")]
+    [TestCase("""{"_id":false}""")]
+    [TestCase("""{"_id":0}""")]
+    public void A_missing_or_falsy_id_is_a_missing_argument(string json)
+    {
+        using var r = Parse(json);
+        Assert.That(r.GetIdOrDefault(), Is.Null);
+        Assert.That(Assert.Throws<KuzzleException>(() => r.GetId())!.Definition!.Id, Is.EqualTo("api.assert.missing_argument"));
+    }
+
+    [TestCase("""{"_id":5}""")]
+    [TestCase("""{"_id":true}""")]
+    [TestCase("""{"_id":["a"]}""")]
+    public void A_non_string_id_is_an_invalid_type(string json)
+    {
+        using var r = Parse(json);
+        Assert.That(Assert.Throws<KuzzleException>(() => r.GetId())!.Definition!.Id, Is.EqualTo("api.assert.invalid_type"));
+    }
+
     [Test]
     public void A_repeated_token_reuses_the_connections_string()
     {

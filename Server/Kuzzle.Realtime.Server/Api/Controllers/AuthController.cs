@@ -299,14 +299,14 @@ public sealed partial class AuthController(
         var user = RequireAuthenticated(context, "createApiKey");
         var description = ApiKeyDescription(input);
         var (key, token) = await tokens.ApiKeys.CreateAsync(
-            user.Kuid, input.GetStringOrDefault("_id"), ApiKeyExpiresIn(input), description, enforceMaxTtl: true, cancellationToken);
+            user.Kuid, input.GetIdOrDefault(), ApiKeyExpiresIn(input), description, enforceMaxTtl: true, cancellationToken);
         return Write(key, token);
     }
 
     private async ValueTask<ApiResult?> DeleteApiKeyAsync(RequestContext context, CancellationToken cancellationToken)
     {
         var user = RequireAuthenticated(context, "deleteApiKey");
-        var id = context.Input.GetString("_id");
+        var id = context.Input.GetId();
         await tokens.ApiKeys.DeleteAsync(user.Kuid, id, cancellationToken);
         return Result(new JsonObject { ["_id"] = id });
     }

@@ -125,7 +125,7 @@ public sealed class RealtimeController(HotelClerk clerk, Notifier notifier, IRig
         var index = RequiredName(input, "index");
         var collection = RequiredName(input, "collection");
         var body = input.GetBodyObject();
-        var documentId = input.GetStringOrDefault("_id");
+        var documentId = input.GetIdOrDefault();
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
 
         // _source = the message plus _kuzzle_info {author, createdAt}, which overwrites any client value.

@@ -61,7 +61,7 @@ public sealed partial class SecurityController
             .Add(Name, "validateCredentials", (c, ct) => Guard(async () =>
             {
                 var strategy = Strategy(c);
-                var kuid = c.Input.GetStringOrDefault("_id") ?? string.Empty;
+                var kuid = c.Input.GetIdOrDefault() ?? string.Empty;
                 var body = c.Input.GetBodyObject();
                 await StrategyCallAsync(() => strategy.ValidateAsync(CallContext(c), body, kuid, false, ct).AsTask());
                 return Result(JsonValue.Create(true));
@@ -157,7 +157,7 @@ public sealed partial class SecurityController
                 : throw KuzzleErrors.Security.Credentials.UnknownStrategy.Create(property.Name));
         }
 
-        var generated = context.Input.GetStringOrDefault("_id") is null;
+        var generated = context.Input.GetIdOrDefault() is null;
         for (var attempt = 0; entries.Count > 0; attempt++)
         {
             var taken = false;

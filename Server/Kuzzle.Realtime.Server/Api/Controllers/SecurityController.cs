@@ -45,7 +45,7 @@ public sealed partial class SecurityController(SecurityStore store, StrategyRegi
     /// <summary>Translates the store's unavailability for the client (every action).</summary>
     private static async ValueTask<ApiResult?> Guard(Func<Task<ApiResult?>> action) => await SecurityErrors.GuardAsync(action());
 
-    private static string Id(RequestInput input) => input.GetString("_id");
+    private static string Id(RequestInput input) => input.GetId();
 
     // The list forms of searchProfiles ({roles:[…]}) and searchRoles ({controllers:[…]}): an array, never together with a query
     // (that 400 has no catalogue id in Kuzzle).
@@ -68,7 +68,7 @@ public sealed partial class SecurityController(SecurityStore store, StrategyRegi
     // Ids become HTTP path segments and storage keys: ids starting with "_" would shadow routes (api.assert.invalid_id).
     private static string NewId(RequestInput input, string? generated = null)
     {
-        var id = generated is null ? input.GetString("_id") : input.GetStringOrDefault("_id") ?? generated;
+        var id = generated is null ? input.GetId() : input.GetIdOrDefault() ?? generated;
         if (id.Length == 0 || id.StartsWith('_'))
         {
             throw KuzzleErrors.Api.Assert.InvalidId.Create(id);

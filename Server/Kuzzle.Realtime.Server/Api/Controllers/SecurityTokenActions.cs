@@ -35,7 +35,7 @@ public sealed class SecurityTokenActions(TokenService tokens, SecurityStore secu
 
         // security.md §5.5: the administrator's path bypasses security.apiKey.maxTTL.
         var (key, token) = await tokens.ApiKeys.CreateAsync(
-            kuid, input.GetStringOrDefault("_id"), AuthController.ApiKeyExpiresIn(input), description, enforceMaxTtl: false, cancellationToken);
+            kuid, input.GetIdOrDefault(), AuthController.ApiKeyExpiresIn(input), description, enforceMaxTtl: false, cancellationToken);
         return AuthController.Write(key, token);
     }
 
@@ -45,7 +45,7 @@ public sealed class SecurityTokenActions(TokenService tokens, SecurityStore secu
     private async ValueTask<ApiResult?> DeleteApiKeyAsync(RequestContext context, CancellationToken cancellationToken)
     {
         var kuid = context.Input.GetString("userId");
-        var id = context.Input.GetString("_id");
+        var id = context.Input.GetId();
         await tokens.ApiKeys.DeleteAsync(kuid, id, cancellationToken);
         return ApiResult.From(new JsonObject { ["_id"] = id });
     }
@@ -53,7 +53,7 @@ public sealed class SecurityTokenActions(TokenService tokens, SecurityStore secu
     // User existence is not checked (as in Kuzzle): revoking the tokens of a deleted user is harmless.
     private async ValueTask<ApiResult?> RevokeTokensAsync(RequestContext context, CancellationToken cancellationToken)
     {
-        await tokens.RevokeAllAsync(context.Input.GetString("_id"), cancellationToken);
+        await tokens.RevokeAllAsync(context.Input.GetId(), cancellationToken);
         return null;
     }
 

@@ -1,0 +1,317 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Kuzzle.Realtime.Tests.Support;
+
+namespace Kuzzle.Realtime.Tests.Integration;
+
+/// <summary>
+/// Random requests to every action the server lists (server:publicApi), with arguments and bodies of every JSON type, over a
+/// real socket: each must get a well-formed Kuzzle envelope (an error with id, code and status when it fails), none may be an
+/// internal error, and the server and the socket must still work afterwards. Seeded, so a failure replays.
+/// </summary>
+[TestFixture]
+public sealed class RequestFuzzTests
+{
+    private const int FramesPerAction = 15;
+
+    // They would lock the fresh server's allow-all rights, leaving every later request a 401: they have their own tests.
+    private static readonly HashSet<string> Skipped = new(StringComparer.Ordinal) { "security:createFirstAdmin", "security:restrictDefaultRights" };
+
+    // Service unavailable or timed out (503/504), and a strategy without the optional search method (security.md §5).
+    private static readonly HashSet<string> ExpectedServerErrors = new(StringComparer.Ordinal)
+    {
+        "plugin.strategy.missing_optional_method", "services.cache.not_connected", "api.process.overloaded",
+    };
+
+    private static readonly string[] ArgumentNames =
+    [
+        "_id", "index", "collection", "from", "size", "scroll", "scrollId", "strategy", "expiresIn", "refresh", "ids", "lang",
+        "strict", "reset", "kuid", "userId", "onAssignedUsers", "retryOnConflict", "users", "scope", "roomId", "cookieAuth",
+        "global", "singleUse", "startTime", "stopTime", "includeKuzzleMeta", "force", "description", "apiKeyId",
+    ];
+
+    private static readonly string[] BodyNames =
+    [
+        "policies", "controllers", "content", "credentials", "profileIds", "query", "sort", "username", "password", "roleId",
+        "restrictedTo", "roomId", "local", "rateLimit", "description", "controller", "action", "index", "collection", "targets",
+        "search_after", "roles", "ids", "properties", "dynamic", "_meta", "token", "equals", "and", "or", "not", "bool", "range",
+        "exists", "in", "geoDistance", "tags", "actions", "values", "field", "term", "match",
+    ];
+
+    private static readonly string[] Words =
+    [
+        "admin", "default", "anonymous", "-1", "*", "local", "i", "c", "_bad", "x y", "..", "kauth-abc.def.ghi", "true", "10",
+        "1e3", "-5", "wait_for", "in", "out", "all", "none", "remove", "fail", "elasticsearch", "koncorde", "1m", "10m", "root",
+    ];
+
+    [TestCase(1)]
+    [TestCase(2)]
+    [TestCase(3)]
+    [TestCase(4)]
+    [TestCase(5)]
+    public async Task Random_requests_to_every_action_get_an_envelope_and_never_an_internal_error(int seed)
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+        var api = (await client.RequestAsync("""{"controller":"server","action":"publicApi","requestId":"api"}""")).GetProperty("result");
+        var actions = api.EnumerateObject()
+            .SelectMany(c => c.Value.EnumerateObject().Select(a => (Controller: c.Name, Action: a.Name)))
+            .Where(a => !Skipped.Contains($"{a.Controller}:{a.Action}"))
+            .ToList();
+        Assert.That(actions, Has.Count.GreaterThan(50), "the server lists its actions");
+
+        var random = new Random(seed);
+        var failures = new List<string>();
+        var outcomes = new Dictionary<string, int>(StringComparer.Ordinal);
+        var sent = 0;
+        for (var round = 0; round < FramesPerAction; round++)
+        {
+            foreach (var (controller, action) in actions.OrderBy(_ => random.Next()))
+            {
+                var requestId = $"fz-{seed}-{sent++}";
+                var frame = RandomFrame(random, controller, action, requestId);
+                JsonElement response;
+                try
+                {
+                    response = await ExchangeAsync(client, frame, requestId, raw: controller == "server" && action == "openapi");
+                }
+                catch (Exception e) when (e is OperationCanceledException or WebSocketClosedException)
+                {
+                    Assert.Fail($"no answer ({e.GetType().Name}) after {sent} frames to:\n  {Shorten(frame)}\nearlier problems:\n{string.Join("\n", failures.Take(5))}");
+                    throw;
+                }
+
+                var outcome = response.ValueKind != JsonValueKind.Object ? "raw"
+                    : response.TryGetProperty("error", out var err) && err.ValueKind == JsonValueKind.Object
+                        ? err.TryGetProperty("id", out var errId) ? errId.GetString()! : "id-less 400"
+                        : "200";
+                outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+                if (Problem(response, requestId) is { } problem)
+                {
+                    failures.Add($"{problem}\n  sent: {Shorten(frame)}\n  got:  {Shorten(response.ToString())}");
+                }
+            }
+        }
+
+        TestContext.Out.WriteLine(string.Join(", ", outcomes.OrderByDescending(o => o.Value).Select(o => $"{o.Key} {o.Value}")));
+        Assert.That(failures, Is.Empty, $"{failures.Count} of {sent} frames:\n{string.Join("\n", failures.Take(15))}");
+
+        // Still serving, on this socket and on a new one.
+        var now = await client.RequestAsync("""{"controller":"server","action":"now","requestId":"after"}""");
+        Assert.That(now.GetProperty("status").GetInt32(), Is.EqualTo(200), now.ToString());
+        await using var fresh = await server.ConnectAsync();
+        Assert.That((await fresh.RequestAsync("""{"controller":"server","action":"now","requestId":"fresh"}""")).GetProperty("status").GetInt32(), Is.EqualTo(200));
+    }
+
+    // The answer is the frame with our requestId whose room is that id, or which has no room at all: a request that could not be
+    // built (a field of the wrong type) gets Kuzzle's id-less error frame (protocol.md §4.2). Notifications have their channel as room.
+    // server:openapi answers raw, without envelope: its document with our id as room, or (YAML) a bare JSON string (server.md).
+    private static async Task<JsonElement> ExchangeAsync(WsClient client, string frame, string requestId, bool raw)
+    {
+        await client.SendTextAsync(frame);
+        while (true)
+        {
+            var received = await client.ReceiveJsonAsync();
+            var room = received.ValueKind == JsonValueKind.Object && received.TryGetProperty("room", out var r) ? r.GetString() : null;
+            if (raw && (received.ValueKind == JsonValueKind.String || (room == requestId && received.TryGetProperty("swagger", out _))))
+            {
+                return default;
+            }
+
+            if (received.ValueKind == JsonValueKind.Object && received.TryGetProperty("requestId", out var id) && id.ValueKind == JsonValueKind.String
+                && id.GetString() == requestId && (room is null || room == requestId))
+            {
+                return received;
+            }
+        }
+    }
+
+    private static string? Problem(JsonElement response, string requestId)
+    {
+        if (response.ValueKind == JsonValueKind.Undefined)
+        {
+            return null; // A raw answer (see ExchangeAsync).
+        }
+
+        if (!response.TryGetProperty("room", out _))
+        {
+            // Kuzzle's BadRequest/Internal error without id or code (protocol.md §2): a message and a 400.
+            return response.TryGetProperty("status", out var s) && s.GetInt32() == 400
+                && response.TryGetProperty("error", out var e) && e.TryGetProperty("message", out _)
+                ? null
+                : "a frame without room that is not the id-less 400";
+        }
+
+        if (!response.TryGetProperty("status", out var statusElement) || statusElement.ValueKind != JsonValueKind.Number)
+        {
+            return "no status";
+        }
+
+        if (!response.TryGetProperty("requestId", out var id) || id.GetString() != requestId)
+        {
+            return "requestId not echoed";
+        }
+
+        var status = statusElement.GetInt32();
+        if (status < 400)
+        {
+            // 206: a partial success (mGet/mDelete) carries the error of what failed.
+            return status != 206 && response.TryGetProperty("error", out var none) && none.ValueKind != JsonValueKind.Null ? "success with an error" : null;
+        }
+
+        if (!response.TryGetProperty("error", out var error) || error.ValueKind != JsonValueKind.Object
+            || !error.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.String
+            || !error.TryGetProperty("status", out var errorStatus) || errorStatus.GetInt32() != status)
+        {
+            return "malformed error";
+        }
+
+        if (!error.TryGetProperty("id", out var errorId) || !error.TryGetProperty("code", out var code) || code.ValueKind != JsonValueKind.Number)
+        {
+            // Strategies' own rule violations are plain errors without id or code, as Kuzzle's local plugin throws them (auth.md §5.4).
+            return status < 500 ? null : "id-less internal error";
+        }
+
+        return status >= 500 && !ExpectedServerErrors.Contains(errorId.GetString()!) ? $"status {status} ({errorId.GetString()})" : null;
+    }
+
+    private static string RandomFrame(Random random, string controller, string action, string requestId) =>
+        random.Next(2) == 0 ? WildFrame(random, controller, action, requestId) : PlausibleFrame(random, controller, action, requestId);
+
+    // Well-typed arguments and bodies shaped like real ones, with random names and values inside: these get past argument checks
+    // and reach the actions' own logic (stores, strategies, filters).
+    private static string PlausibleFrame(Random random, string controller, string action, string requestId)
+    {
+        string Word() => Words[random.Next(Words.Length)];
+        var frame = new JsonObject
+        {
+            ["controller"] = controller,
+            ["action"] = action,
+            ["requestId"] = requestId,
+            ["_id"] = random.Next(4) == 0 ? "fz-user" : Word(),
+            ["index"] = "i",
+            ["collection"] = "c",
+        };
+        if (random.Next(2) == 0)
+        {
+            frame["strategy"] = random.Next(3) == 0 ? Word() : "local";
+        }
+
+        if (random.Next(3) == 0)
+        {
+            frame[ArgumentNames[random.Next(ArgumentNames.Length)]] = random.Next(2) == 0 ? Word() : random.Next(0, 20);
+        }
+
+        var body = new JsonObject();
+        switch (random.Next(8))
+        {
+            case 0:
+                body["content"] = new JsonObject { ["profileIds"] = new JsonArray(Word()), ["name"] = Word() };
+                body["credentials"] = new JsonObject { ["local"] = new JsonObject { ["username"] = Word(), ["password"] = Word() } };
+                break;
+            case 1:
+                body["policies"] = new JsonArray(new JsonObject
+                {
+                    ["roleId"] = Word(),
+                    ["restrictedTo"] = random.Next(2) == 0 ? new JsonArray(new JsonObject { ["index"] = "i", ["collections"] = new JsonArray("c") }) : null,
+                });
+                break;
+            case 2:
+                body["controllers"] = new JsonObject { [Word()] = new JsonObject { ["actions"] = new JsonObject { [Word()] = random.Next(2) == 0 } } };
+                break;
+            case 3:
+                body["query"] = random.Next(2) == 0
+                    ? new JsonObject { ["term"] = new JsonObject { [Word()] = Word() } }
+                    : new JsonObject { ["equals"] = new JsonObject { [Word()] = Word() } };
+                body["sort"] = new JsonArray(new JsonObject { ["_id"] = random.Next(2) == 0 ? "asc" : "desc" });
+                break;
+            case 4:
+                body["username"] = Word();
+                body["password"] = Word();
+                break;
+            case 5:
+                body = RandomObject(random, 1, BodyNames);
+                break;
+            case 6:
+                body[Word()] = RandomValue(random, 1);
+                body["roomId"] = Word();
+                break;
+            default:
+                body["controller"] = random.Next(2) == 0 ? "server" : Word();
+                body["action"] = random.Next(2) == 0 ? "now" : Word();
+                body["ids"] = new JsonArray(Word(), "fz-user");
+                break;
+        }
+
+        frame["body"] = body;
+        return frame.ToJsonString();
+    }
+
+    private static string WildFrame(Random random, string controller, string action, string requestId)
+    {
+        var frame = new JsonObject { ["controller"] = controller, ["action"] = action, ["requestId"] = requestId };
+        var argumentCount = random.Next(0, 5);
+        for (var i = 0; i < argumentCount; i++)
+        {
+            frame[ArgumentNames[random.Next(ArgumentNames.Length)]] = RandomValue(random, 0);
+        }
+
+        switch (random.Next(4))
+        {
+            case 0:
+                break; // No body.
+            case 1:
+                frame["body"] = RandomValue(random, 0);
+                break;
+            default:
+                frame["body"] = RandomObject(random, 0, BodyNames);
+                break;
+        }
+
+        if (random.Next(8) == 0)
+        {
+            frame["volatile"] = RandomValue(random, 1);
+        }
+
+        if (random.Next(10) == 0)
+        {
+            frame["jwt"] = RandomValue(random, 2);
+        }
+
+        return frame.ToJsonString();
+    }
+
+    private static JsonNode? RandomValue(Random random, int depth) => random.Next(depth >= 3 ? 9 : 12) switch
+    {
+        0 => null,
+        1 => random.Next(2) == 0,
+        2 => random.Next(-3, 20),
+        3 => random.Next(3) switch { 0 => long.MaxValue, 1 => -1e300, _ => 1.5 },
+        4 => string.Empty,
+        5 => Words[random.Next(Words.Length)],
+        6 => new string('x', random.Next(2) == 0 ? 300 : 20_000),
+        7 => random.Next(2) == 0 ? "é💥\u0000" : "\ud800", // a lone surrogate: valid JSON escape, invalid UTF-16.
+        8 => Words[random.Next(Words.Length)] + random.Next(1000),
+        9 => new JsonArray([.. Enumerable.Range(0, random.Next(0, 4)).Select(_ => RandomValue(random, depth + 1))]),
+        _ => RandomObject(random, depth + 1, random.Next(2) == 0 ? BodyNames : Words),
+    };
+
+    private static JsonObject RandomObject(Random random, int depth, string[] names)
+    {
+        var result = new JsonObject();
+        var count = random.Next(0, 5);
+        for (var i = 0; i < count; i++)
+        {
+            result[names[random.Next(names.Length)]] = RandomValue(random, depth + 1);
+        }
+
+        return result;
+    }
+
+    private static string Shorten(string text)
+    {
+        var builder = new StringBuilder(text.Length > 600 ? text[..600] + "…" : text);
+        return builder.ToString();
+    }
+}
