@@ -68,6 +68,7 @@ public sealed class EffectiveSettings
         RequireAtLeast(list, "Kuzzle:Server:Http:RequestHeadersTimeout", server.Http.RequestHeadersTimeout, 100);
         RequireAtLeast(list, "Kuzzle:Server:Http:KeepAliveTimeout", server.Http.KeepAliveTimeout, 100);
         RequireAtLeast(list, "Kuzzle:Server:Http:MaxRequestHeadersTotalSize", server.Http.MaxRequestHeadersTotalSize, 1024);
+        RequireAtLeast(list, "Kuzzle:Server:Http:MaxRequestLineSize", server.Http.MaxRequestLineSize, 1024);
         RequireAtLeast(list, "Kuzzle:Server:Http:MinRequestBodyDataRate", server.Http.MinRequestBodyDataRate, 0);
         RequireAtLeast(list, "Kuzzle:Server:ShutdownGracePeriod", server.ShutdownGracePeriod, 0);
 

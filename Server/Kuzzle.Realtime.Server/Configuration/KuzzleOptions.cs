@@ -167,6 +167,9 @@ public sealed class HttpOptions
     /// <summary>Largest total size of request headers, in bytes.</summary>
     public int MaxRequestHeadersTotalSize { get; set; } = 32 * 1024;
 
+    /// <summary>Longest request line (method, path and query string), in bytes; longer ones get a bare 414.</summary>
+    public int MaxRequestLineSize { get; set; } = 16 * 1024;
+
     /// <summary>Slowest accepted request body upload, in bytes per second after a 5-second grace period (0 disables the check).</summary>
     public int MinRequestBodyDataRate { get; set; } = 240;
 }

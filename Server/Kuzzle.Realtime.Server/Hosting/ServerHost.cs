@@ -84,6 +84,7 @@ public static class ServerHost
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromMilliseconds(httpLimits.RequestHeadersTimeout);
             kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMilliseconds(httpLimits.KeepAliveTimeout);
             kestrel.Limits.MaxRequestHeadersTotalSize = httpLimits.MaxRequestHeadersTotalSize;
+            kestrel.Limits.MaxRequestLineSize = httpLimits.MaxRequestLineSize;
             kestrel.Limits.MinRequestBodyDataRate = httpLimits.MinRequestBodyDataRate == 0
                 ? null
                 : new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(httpLimits.MinRequestBodyDataRate, TimeSpan.FromSeconds(5));

@@ -92,6 +92,25 @@ public sealed class HttpClientLimitsTests
     }
 
     [Test]
+    public async Task OversizedRequestLines_AreRefused_UpToTheConfiguredSize()
+    {
+        var url = "/_now?pad=" + new string('a', 20_000);
+        await using (var server = await TestServer.StartAsync())
+        {
+            using var http = server.CreateHttpClient();
+            using var response = await http.GetAsync(url);
+            Assert.That((int)response.StatusCode, Is.EqualTo(414), "default limit 16 KiB");
+        }
+
+        await using (var server = await TestServer.StartAsync("--Kuzzle:Server:Http:MaxRequestLineSize=65536"))
+        {
+            using var http = server.CreateHttpClient();
+            using var response = await http.GetAsync(url);
+            Assert.That((int)response.StatusCode, Is.EqualTo(200));
+        }
+    }
+
+    [Test]
     public async Task OversizedHeaders_AreRefused()
     {
         await using var server = await TestServer.StartAsync("--Kuzzle:Server:Http:MaxRequestHeadersTotalSize=2048");

@@ -104,6 +104,102 @@ public sealed class RequestFuzzTests
         Assert.That((await fresh.RequestAsync("""{"controller":"server","action":"now","requestId":"fresh"}""")).GetProperty("status").GetInt32(), Is.EqualTo(200));
     }
 
+    [TestCase(11)]
+    [TestCase(12)]
+    public async Task Random_http_requests_to_every_route_get_an_envelope_and_never_an_internal_error(int seed)
+    {
+        await using var server = await TestServer.StartAsync();
+        using var http = server.CreateHttpClient();
+        var api = TestServer.Json(await http.GetStringAsync("/_publicApi")).GetProperty("result");
+        var routes = api.EnumerateObject()
+            .SelectMany(c => c.Value.EnumerateObject()
+                .Where(a => !Skipped.Contains($"{c.Name}:{a.Name}") && a.Value.TryGetProperty("http", out _))
+                .SelectMany(a => a.Value.GetProperty("http").EnumerateArray()
+                    .Select(r => (Verb: r.GetProperty("verb").GetString()!, Path: r.GetProperty("path").GetString()!, Action: $"{c.Name}:{a.Name}"))))
+            .Where(r => r.Action != "server:openapi") // Raw, not an envelope.
+            .ToList();
+        Assert.That(routes, Has.Count.GreaterThan(50), "the server lists its routes");
+
+        var random = new Random(seed);
+        var failures = new List<string>();
+        var sent = 0;
+        for (var round = 0; round < 4; round++)
+        {
+            foreach (var (verb, path, action) in routes.OrderBy(_ => random.Next()))
+            {
+                sent++;
+                var url = string.Join('/', path.Split('/').Select(segment => segment.StartsWith(':')
+                    ? Uri.EscapeDataString(random.Next(3) == 0 ? Words[random.Next(Words.Length)] : RandomValue(random, 2)?.ToJsonString() ?? "null")
+                    : segment));
+                var query = string.Join('&', Enumerable.Range(0, random.Next(0, 4)).Select(_ =>
+                    ArgumentNames[random.Next(ArgumentNames.Length)] + "=" + Uri.EscapeDataString(RandomValue(random, 2)?.ToJsonString().Trim('"') ?? "")));
+                using var request = new HttpRequestMessage(new HttpMethod(verb), query.Length > 0 ? $"{url}?{query}" : url);
+                if (verb is "POST" or "PUT")
+                {
+                    var body = random.Next(6) switch
+                    {
+                        0 => "{not json",
+                        1 => RandomValue(random, 0)?.ToJsonString() ?? "null",
+                        _ => RandomObject(random, 0, BodyNames).ToJsonString(),
+                    };
+                    request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+                }
+
+                using var response = await http.SendAsync(request);
+                var text = await response.Content.ReadAsStringAsync();
+                if (HttpProblem((int)response.StatusCode, text) is { } problem)
+                {
+                    failures.Add($"{problem} ({action})\n  sent: {verb} {Shorten(request.RequestUri!.ToString())}\n  got:  {(int)response.StatusCode} {Shorten(text)}");
+                }
+            }
+        }
+
+        Assert.That(failures, Is.Empty, $"{failures.Count} of {sent} requests:\n{string.Join("\n", failures.Take(15))}");
+        Assert.That(TestServer.Json(await http.GetStringAsync("/_now")).GetProperty("status").GetInt32(), Is.EqualTo(200));
+    }
+
+    private static string? HttpProblem(int httpStatus, string text)
+    {
+        if (httpStatus is 414 or 431 && text.Length == 0)
+        {
+            return null; // Request line or headers over the configured limits: refused by the HTTP server before any parsing.
+        }
+
+        JsonElement response;
+        try
+        {
+            response = TestServer.Json(text);
+        }
+        catch (JsonException)
+        {
+            return "not JSON";
+        }
+
+        if (response.ValueKind != JsonValueKind.Object || !response.TryGetProperty("status", out var status) || status.GetInt32() != httpStatus)
+        {
+            return "status missing or not the HTTP status";
+        }
+
+        // A body that cannot be read or decoded gets Kuzzle's bare error object, before routing (protocol.md §5.1).
+        if (response.TryGetProperty("id", out var bareId) && bareId.GetString() is { } bare)
+        {
+            return bare.StartsWith("network.http.", StringComparison.Ordinal) && response.TryGetProperty("message", out _) ? null : "malformed bare error";
+        }
+
+        if (httpStatus < 400)
+        {
+            return null;
+        }
+
+        if (!response.TryGetProperty("error", out var error) || error.ValueKind != JsonValueKind.Object || !error.TryGetProperty("message", out _))
+        {
+            return "malformed error";
+        }
+
+        var id = error.TryGetProperty("id", out var errorId) ? errorId.GetString() : null;
+        return httpStatus >= 500 && (id is null || !ExpectedServerErrors.Contains(id)) ? $"status {httpStatus} ({id})" : null;
+    }
+
     // The answer is the frame with our requestId whose room is that id, or which has no room at all: a request that could not be
     // built (a field of the wrong type) gets Kuzzle's id-less error frame (protocol.md §4.2). Notifications have their channel as room.
     // server:openapi answers raw, without envelope: its document with our id as room, or (YAML) a bare JSON string (server.md).
