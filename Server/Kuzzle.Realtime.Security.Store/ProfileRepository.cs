@@ -25,6 +25,12 @@ public sealed class ProfileRepository
     /// <summary>The stored profile, or null.</summary>
     public async Task<SecurityDocument?> FindAsync(string id, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(id);
+        if (id.Length == 0)
+        {
+            return null; // No document has an empty id (the store refuses them).
+        }
+
         var stored = await _documents.GetAsync(SecurityCollections.Profiles, id, cancellationToken).ConfigureAwait(false);
         return stored is null ? null : SecurityDocument.From(stored);
     }

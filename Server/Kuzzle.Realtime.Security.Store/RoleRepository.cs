@@ -35,6 +35,12 @@ public sealed class RoleRepository
     /// <summary>The stored role, or null.</summary>
     public async Task<SecurityDocument?> FindAsync(string id, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(id);
+        if (id.Length == 0)
+        {
+            return null; // No document has an empty id (the store refuses them).
+        }
+
         var stored = await _documents.GetAsync(SecurityCollections.Roles, id, cancellationToken).ConfigureAwait(false);
         return stored is null ? null : SecurityDocument.From(stored);
     }

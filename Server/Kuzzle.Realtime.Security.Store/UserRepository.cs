@@ -41,6 +41,11 @@ public sealed class UserRepository
             return Anonymous;
         }
 
+        if (kuid.Length == 0)
+        {
+            return null; // No document has an empty id (the store refuses them).
+        }
+
         var stored = await _documents.GetAsync(SecurityCollections.Users, kuid, cancellationToken).ConfigureAwait(false);
         return stored is null ? null : SecurityDocument.From(stored);
     }

@@ -109,8 +109,13 @@ public sealed class ApiKeyStore
     /// <summary>Every API key of a user, in id order.</summary>
     public async ValueTask<IReadOnlyList<ApiKey>> ListAsync(string kuid, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(kuid);
+        ArgumentNullException.ThrowIfNull(kuid);
         var keys = new List<ApiKey>();
+        if (kuid.Length == 0)
+        {
+            return keys; // No user has an empty id.
+        }
+
         for (var from = 0; ; from += PageSize)
         {
             var page = await TokenService.GuardAsync(_documents.FindByTermAsync(Collection, "userId", kuid, from, PageSize, cancellationToken)).ConfigureAwait(false);
@@ -129,7 +134,7 @@ public sealed class ApiKeyStore
     /// <summary>Deletes a key of a user, revoking it everywhere; 404 <c>services.storage.not_found</c> if it is not theirs.</summary>
     public async ValueTask DeleteAsync(string kuid, string id, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(kuid);
+        ArgumentNullException.ThrowIfNull(kuid); // An empty one owns no key: not found below.
         ArgumentException.ThrowIfNullOrEmpty(id);
         var stored = await TokenService.GuardAsync(_documents.GetAsync(Collection, id, cancellationToken)).ConfigureAwait(false)
             ?? throw KuzzleErrors.Services.Storage.NotFound.Create(id, "kuzzle", Collection);

@@ -50,6 +50,10 @@ public sealed class RequestFuzzTests
     [TestCase(3)]
     [TestCase(4)]
     [TestCase(5)]
+    [TestCase(6)]
+    [TestCase(7)]
+    [TestCase(8)]
+    [TestCase(119)]
     public async Task Random_requests_to_every_action_get_an_envelope_and_never_an_internal_error(int seed)
     {
         await using var server = await TestServer.StartAsync();
@@ -106,6 +110,10 @@ public sealed class RequestFuzzTests
 
     [TestCase(11)]
     [TestCase(12)]
+    [TestCase(13)]
+    [TestCase(14)]
+    [TestCase(15)]
+    [TestCase(16)]
     public async Task Random_http_requests_to_every_route_get_an_envelope_and_never_an_internal_error(int seed)
     {
         await using var server = await TestServer.StartAsync();

@@ -138,6 +138,10 @@ public sealed class SecurityControllerTests : ServerFixture
         var created = await _api.SecurityAsync("createUser", IdArg(kuid), Json($$$$"""{"content":{"profileIds":["default"]},"credentials":{"local":{"username":"{{{{username}}}}","password":"Secret-pass-123"}}}"""));
         Assert.That(Status(created), Is.EqualTo(200), created.ToString());
 
+        // Kuzzle calls this a database inconsistency (500); the user simply exists: 412, and nothing changes.
+        var again = await _api.SecurityAsync("createUser", IdArg(kuid), Json("""{"content":{"profileIds":["default"]},"credentials":{"local":{"username":"other-name","password":"Secret-pass-123"}}}"""));
+        Assert.That(ErrorId(again), Is.EqualTo("security.user.already_exists"), again.ToString());
+
         var local = new JsonObject { ["_id"] = kuid, ["strategy"] = "local" };
         Assert.That(Result(await _api.SecurityAsync("hasCredentials", local)).GetBoolean(), Is.True);
         Assert.That(Result(await _api.SecurityAsync("getCredentials", local)).GetProperty("username").GetString(), Is.EqualTo(username));
@@ -201,6 +205,9 @@ public sealed class SecurityControllerTests : ServerFixture
             ("createProfile", IdArg("p-bad"), """{"policies":[{"roleId":"default","oops":1}]}""", "api.assert.unexpected_argument"),
             ("createProfile", IdArg("p-bad"), """{"policies":[{"roleId":"default"}],"rateLimit":-1}""", "api.assert.invalid_argument"),
             ("createProfile", IdArg("p-bad"), """{"policies":[{"roleId":"default","restrictedTo":[{"collections":["c"]}]}]}""", "api.assert.missing_argument"),
+            ("getProfile", IdArg(""), "{}", "api.assert.missing_argument"),
+            ("deleteApiKey", new JsonObject { ["userId"] = "", ["_id"] = "k" }, "{}", "services.storage.not_found"),
+            ("createApiKey", new JsonObject { ["userId"] = "" }, """{"description":"d"}""", "security.user.not_found"),
             ("createProfile", new JsonObject { ["_id"] = "p-bad", ["strict"] = true }, """{"policies":[{"roleId":"default","restrictedTo":[{"index":"i"}]}]}""", "services.storage.unknown_index"),
             ("createUser", IdArg("u-bad"), """{"content":{"profileIds":["ghost"]}}""", "security.profile.not_found"),
             ("createUser", IdArg("u-bad"), """{"content":{"profileIds":"default"}}""", "api.assert.invalid_type"),

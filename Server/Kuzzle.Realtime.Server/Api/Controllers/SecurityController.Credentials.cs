@@ -171,9 +171,16 @@ public sealed partial class SecurityController
                 break;
             }
 
-            kuid = generated && attempt < 10
-                ? UserRepository.GenerateKuid(context.Input.GetStringOrDefault("kuid"))
-                : throw KuzzleErrors.Security.Credentials.DatabaseInconsistency.Create(kuid);
+            if (!generated || attempt >= 10)
+            {
+                // Kuzzle reports database_inconsistency here even when the user simply exists with its credentials: say so instead,
+                // and keep the 500 for credentials that really have no user.
+                throw await store.Users.FindAsync(kuid, cancellationToken) is not null
+                    ? KuzzleErrors.Security.User.AlreadyExists.Create(kuid)
+                    : KuzzleErrors.Security.Credentials.DatabaseInconsistency.Create(kuid);
+            }
+
+            kuid = UserRepository.GenerateKuid(context.Input.GetStringOrDefault("kuid"));
         }
 
         foreach (var (strategy, value) in entries)
