@@ -73,11 +73,7 @@ public sealed class ApiKeyStore
     {
         ArgumentException.ThrowIfNullOrEmpty(kuid);
         ArgumentNullException.ThrowIfNull(description);
-        var ttl = expiresInMs ?? -1;
-        if (ttl is 0 or < -1)
-        {
-            throw KuzzleErrors.Api.Assert.InvalidArgument.Create("expiresIn", "a number of milliseconds, or a parsable timespan string");
-        }
+        var ttl = TokenService.CheckLifetime(expiresInMs ?? -1);
 
         if (enforceMaxTtl && _options.ApiKeyMaxTtl > -1 && (ttl == -1 || ttl > _options.ApiKeyMaxTtl))
         {

@@ -65,17 +65,23 @@ public sealed class TokenService : IAsyncDisposable
         return service;
     }
 
+    // Beyond a century a date is no longer representable everywhere it goes (cookies, stores): "-1" is how to ask for no expiry.
+    private const long LongestTtl = 100L * 365 * 24 * 3600 * 1000;
+
+    /// <summary>A requested lifetime in ms: -1 (none) or 1 ms to a century; anything else is <c>api.assert.invalid_argument</c>.</summary>
+    internal static long CheckLifetime(long ttl) =>
+        ttl is 0 or < -1 or > LongestTtl
+            ? throw KuzzleErrors.Api.Assert.InvalidArgument.Create("expiresIn", "a number of milliseconds, or a parsable timespan string")
+            : ttl;
+
     /// <summary>
     /// Resolves a requested lifetime against the configuration: null = the default; -1 = infinite; anything above
-    /// <see cref="TokenOptions.MaxTtl"/> (or infinite when a maximum is set) is <c>security.token.ttl_exceeded</c>.
+    /// <see cref="TokenOptions.MaxTtl"/> (or infinite when a maximum is set) is <c>security.token.ttl_exceeded</c>; above a
+    /// century, <c>api.assert.invalid_argument</c>.
     /// </summary>
     public long ResolveTtl(long? expiresInMs, long maxTtl)
     {
-        var ttl = expiresInMs ?? _options.DefaultExpiresIn;
-        if (ttl is 0 or < -1)
-        {
-            throw KuzzleErrors.Api.Assert.InvalidArgument.Create("expiresIn", "a number of milliseconds, or a parsable timespan string");
-        }
+        var ttl = CheckLifetime(expiresInMs ?? _options.DefaultExpiresIn);
 
         if (maxTtl > -1 && (ttl == -1 || ttl > maxTtl))
         {

@@ -342,6 +342,10 @@ public abstract class SecurityStoreContract
         Assert.That(await ErrorIdAsync(() => Store.Search.ScrollAsync(SecurityCollections.Profiles, "eyJ9.AAAA", Ct)), Is.EqualTo("services.storage.unknown_scroll_id"));
         Assert.That(await ErrorIdAsync(() => Store.Search.ScrollAsync(SecurityCollections.Users, page["scrollId"]!.GetValue<string>(), Ct)), Is.EqualTo("services.storage.unknown_scroll_id"));
         Assert.That(ErrorId(() => _ = ScrollCursor.ParseDuration("2m")), Is.EqualTo("services.storage.scroll_duration_too_great"));
+        Assert.That(ErrorId(() => _ = ScrollCursor.ParseDuration("1e3343")), Is.EqualTo("services.storage.scroll_duration_too_great"), "beyond a TimeSpan");
+        Assert.That(ErrorId(() => _ = ScrollCursor.ParseDuration("9e20d")), Is.EqualTo("services.storage.scroll_duration_too_great"));
+        Assert.That(ErrorId(() => _ = ScrollCursor.ParseDuration("NaN")), Is.EqualTo("api.assert.invalid_argument"));
+        Assert.That(ScrollCursor.ParseDuration("30s"), Is.EqualTo(TimeSpan.FromSeconds(30)));
     }
 
     [Test]

@@ -46,28 +46,31 @@ public sealed class ScrollCursor
     {
         ArgumentNullException.ThrowIfNull(text);
         var units = new (string Suffix, double Ms)[] { ("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000) };
-        TimeSpan? duration = null;
+        double? milliseconds = null;
         foreach (var (suffix, ms) in units)
         {
             if (text.EndsWith(suffix, StringComparison.Ordinal)
                 && double.TryParse(text[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var n))
             {
-                duration = TimeSpan.FromMilliseconds(n * ms);
+                milliseconds = n * ms;
                 break;
             }
         }
 
-        if (duration is null && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var plain))
+        if (milliseconds is null && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var plain))
         {
-            duration = TimeSpan.FromMilliseconds(plain);
+            milliseconds = plain;
         }
 
-        if (duration is not { } d || d <= TimeSpan.Zero)
+        // Compared as a number first: "1e400" or "9e20d" is too great, not a TimeSpan overflow.
+        if (milliseconds is not { } value || double.IsNaN(value) || value <= 0)
         {
             throw KuzzleErrors.Api.Assert.InvalidArgument.Create("scroll", "a duration such as \"30s\" or \"1m\"");
         }
 
-        return d > MaxDuration ? throw KuzzleErrors.Services.Storage.ScrollDurationTooGreat.Create(text) : d;
+        return value > MaxDuration.TotalMilliseconds
+            ? throw KuzzleErrors.Services.Storage.ScrollDurationTooGreat.Create(text)
+            : TimeSpan.FromMilliseconds(value);
     }
 
     /// <summary>The signed id.</summary>

@@ -399,6 +399,22 @@ public sealed class AuthFlowTests
         Assert.That((await Body(check)).GetProperty("result").GetProperty("valid").GetBoolean(), Is.False);
     }
 
+    [Test]
+    public async Task A_lifetime_beyond_a_century_is_refused_and_a_century_works_with_a_cookie()
+    {
+        using var tooLong = await _http.PostAsync("/_login/local?cookieAuth&expiresIn=4000000000000000000", Json("""{"username":"najada","password":"password"}"""));
+        Assert.That(ErrorId(await Body(tooLong)), Is.EqualTo("api.assert.invalid_argument"));
+
+        await Task.Delay(1100); // One login per second per connection.
+        using var century = await _http.PostAsync("/_login/local?cookieAuth&expiresIn=99y", Json("""{"username":"najada","password":"password"}"""));
+        Assert.That((int)century.StatusCode, Is.EqualTo(200), await century.Content.ReadAsStringAsync());
+        Assert.That(century.Headers.GetValues("Set-Cookie").Single(), Does.Contain("Expires="));
+
+        // The client keeps cookies: log out so the other tests of this fixture stay anonymous.
+        using var logout = await _http.PostAsync("/_logout?cookieAuth", null);
+        Assert.That(logout.Headers.GetValues("Set-Cookie").Single(), Does.StartWith("authToken=null;"));
+    }
+
     private static async Task<JsonElement> Request(WsClient client, string frame)
     {
         using var doc = JsonDocument.Parse(frame);

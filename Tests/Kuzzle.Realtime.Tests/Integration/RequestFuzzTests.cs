@@ -54,10 +54,23 @@ public sealed class RequestFuzzTests
     [TestCase(7)]
     [TestCase(8)]
     [TestCase(119)]
-    public async Task Random_requests_to_every_action_get_an_envelope_and_never_an_internal_error(int seed)
+    [TestCase(21, true)]
+    [TestCase(22, true)]
+    [TestCase(23, true)]
+    public async Task Random_requests_to_every_action_get_an_envelope_and_never_an_internal_error(int seed, bool asAdmin = false)
     {
         await using var server = await TestServer.StartAsync();
         await using var client = await server.ConnectAsync();
+
+        // As an administrator (the token on most frames), the actions of authenticated users are reached too.
+        string? jwt = null;
+        if (asAdmin)
+        {
+            var admin = await client.RequestAsync("""{"controller":"security","action":"createFirstAdmin","_id":"root","requestId":"admin","body":{"content":{},"credentials":{"local":{"username":"root","password":"root-password-1"}}}}""");
+            Assert.That(admin.GetProperty("status").GetInt32(), Is.EqualTo(200), admin.ToString());
+            jwt = await TestUsers.LoginAsync(client, "root", "root-password-1");
+        }
+
         var api = (await client.RequestAsync("""{"controller":"server","action":"publicApi","requestId":"api"}""")).GetProperty("result");
         var actions = api.EnumerateObject()
             .SelectMany(c => c.Value.EnumerateObject().Select(a => (Controller: c.Name, Action: a.Name)))
@@ -74,7 +87,7 @@ public sealed class RequestFuzzTests
             foreach (var (controller, action) in actions.OrderBy(_ => random.Next()))
             {
                 var requestId = $"fz-{seed}-{sent++}";
-                var frame = RandomFrame(random, controller, action, requestId);
+                var frame = RandomFrame(random, controller, action, requestId, jwt);
                 JsonElement response;
                 try
                 {
@@ -91,6 +104,11 @@ public sealed class RequestFuzzTests
                         ? err.TryGetProperty("id", out var errId) ? errId.GetString()! : "id-less 400"
                         : "200";
                 outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+                if (jwt is not null && outcome is "security.token.invalid" or "security.token.expired" && frame.Contains(jwt, StringComparison.Ordinal))
+                {
+                    jwt = await LoginAgainAsync(server); // Logged out or revoked by a fuzzed frame; null once root is gone.
+                }
+
                 if (Problem(response, requestId) is { } problem)
                 {
                     failures.Add($"{problem}\n  sent: {Shorten(frame)}\n  got:  {Shorten(response.ToString())}");
@@ -231,6 +249,14 @@ public sealed class RequestFuzzTests
         }
     }
 
+    private static async Task<string?> LoginAgainAsync(TestServer server)
+    {
+        // A fresh socket: logins are limited per socket and per second.
+        await using var socket = await server.ConnectAsync();
+        var login = await socket.RequestAsync("""{"controller":"auth","action":"login","strategy":"local","requestId":"relogin","body":{"username":"root","password":"root-password-1"}}""");
+        return login.GetProperty("status").GetInt32() == 200 ? login.GetProperty("result").GetProperty("jwt").GetString() : null;
+    }
+
     private static string? Problem(JsonElement response, string requestId)
     {
         if (response.ValueKind == JsonValueKind.Undefined)
@@ -280,8 +306,13 @@ public sealed class RequestFuzzTests
         return status >= 500 && !ExpectedServerErrors.Contains(errorId.GetString()!) ? $"status {status} ({errorId.GetString()})" : null;
     }
 
-    private static string RandomFrame(Random random, string controller, string action, string requestId) =>
-        random.Next(2) == 0 ? WildFrame(random, controller, action, requestId) : PlausibleFrame(random, controller, action, requestId);
+    private static string RandomFrame(Random random, string controller, string action, string requestId, string? jwt)
+    {
+        var frame = random.Next(2) == 0 ? WildFrame(random, controller, action, requestId) : PlausibleFrame(random, controller, action, requestId);
+        return jwt is not null && random.Next(10) != 0 && !frame.Contains("\"jwt\"", StringComparison.Ordinal)
+            ? frame.Insert(1, $"\"jwt\":\"{jwt}\",")
+            : frame;
+    }
 
     // Well-typed arguments and bodies shaped like real ones, with random names and values inside: these get past argument checks
     // and reach the actions' own logic (stores, strategies, filters).

@@ -325,6 +325,9 @@ public sealed partial class AuthController(
     /// <summary>An API key lifetime: falsy = never expires.</summary>
     internal static long? ApiKeyExpiresIn(RequestInput input) => ExpiresIn(input) ?? -1;
 
+    // A token may outlive what a cookie date can say (year 9999): such a cookie says the latest date there is.
+    private static readonly long MaxCookieExpiry = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+
     /// <summary>Writes a created key with its token (the only time it is shown).</summary>
     internal static ApiResult Write(ApiKey key, string? token) => new ApiKeyResult(key, token);
 
@@ -368,7 +371,7 @@ public sealed partial class AuthController(
         {
             var expires = token.IsInfinite
                 ? string.Empty
-                : "; Expires=" + DateTimeOffset.FromUnixTimeMilliseconds(token.ExpiresAt).ToString("R", CultureInfo.InvariantCulture);
+                : "; Expires=" + DateTimeOffset.FromUnixTimeMilliseconds(Math.Min(token.ExpiresAt, MaxCookieExpiry)).ToString("R", CultureInfo.InvariantCulture);
             context.AddResponseHeader(
                 "Set-Cookie", $"{CookieAuthentication.CookieName}={Uri.EscapeDataString(token.Token)}; Path=/{expires}; HttpOnly; SameSite=Strict");
         }
