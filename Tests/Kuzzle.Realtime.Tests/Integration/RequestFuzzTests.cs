@@ -57,9 +57,13 @@ public sealed class RequestFuzzTests
     [TestCase(21, true)]
     [TestCase(22, true)]
     [TestCase(23, true)]
-    public async Task Random_requests_to_every_action_get_an_envelope_and_never_an_internal_error(int seed, bool asAdmin = false)
+    [TestCase(31, false, true)]
+    [TestCase(32, true, true)]
+    public async Task Random_requests_to_every_action_get_an_envelope_and_never_an_internal_error(int seed, bool asAdmin = false, bool redis = false)
     {
-        await using var server = await TestServer.StartAsync();
+        // With Redis, the same requests go through the shared stores (sessions, security data, counters, cluster).
+        await using var redisServer = redis ? await RedisServer.StartAsync() : null;
+        await using var server = redisServer is null ? await TestServer.StartAsync() : await TestServer.StartAsync("--redis", redisServer.ConnectionString);
         await using var client = await server.ConnectAsync();
 
         // As an administrator (the token on most frames), the actions of authenticated users are reached too.
