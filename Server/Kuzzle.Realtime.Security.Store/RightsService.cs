@@ -52,6 +52,9 @@ public sealed class RightsService : IAsyncDisposable
     /// <summary>Raised when the epoch check saw the store come back after an outage (the host re-runs bootstrap seeding).</summary>
     public event Func<CancellationToken, Task>? StoreRecovered;
 
+    /// <summary>Raised when an epoch check fails (the store is down, or something unexpected): the host logs it.</summary>
+    public event Action<Exception>? PollFailed;
+
     /// <summary>Number of users whose rights are cached.</summary>
     public int CachedUsers => _byUser.Count;
 
@@ -236,6 +239,11 @@ public sealed class RightsService : IAsyncDisposable
                 {
                     // Any failure (an outage, or a reseed that threw) is treated as an outage: the loop must outlive it, since it is
                     // what catches invalidations the feed lost, and everything is forgotten once a poll succeeds again.
+                    if (!failed)
+                    {
+                        PollFailed?.Invoke(e);
+                    }
+
                     failed = true;
                 }
             }

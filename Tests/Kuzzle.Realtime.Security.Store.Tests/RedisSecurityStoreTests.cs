@@ -88,6 +88,36 @@ public sealed class RedisSecurityStoreTests : SecurityStoreContract
     }
 
     [Test]
+    public async Task A_failed_epoch_check_is_reported_once_per_outage()
+    {
+        await using var otherStorage = await RedisStorage.ConnectAsync(_server.ConnectionString, _prefix, FastFailing, Ct);
+        await using var otherNode = new SecurityStore(otherStorage, TimeProvider.System, epochPollInterval: TimeSpan.FromMilliseconds(100));
+        var failures = 0;
+        otherNode.Rights.PollFailed += _ => Interlocked.Increment(ref failures);
+        await otherNode.StartAsync(Ct);
+        await Task.Delay(300, Ct);
+        Assert.That(Volatile.Read(ref failures), Is.Zero);
+
+        await _server.StopAsync();
+        try
+        {
+            var stopwatch = Stopwatch.StartNew();
+            while (Volatile.Read(ref failures) == 0)
+            {
+                Assert.That(stopwatch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)), "the failed check was not reported");
+                await Task.Delay(50, Ct);
+            }
+
+            await Task.Delay(1500, Ct); // Many more failed checks: still one report for this outage.
+            Assert.That(Volatile.Read(ref failures), Is.EqualTo(1));
+        }
+        finally
+        {
+            await _server.RestartAsync(Ct);
+        }
+    }
+
+    [Test]
     public async Task Rights_fail_closed_when_the_store_is_down()
     {
         await Store.Users.CreateAsync("bob", Json("""{"profileIds":["default"]}"""), null, cancellationToken: Ct);
