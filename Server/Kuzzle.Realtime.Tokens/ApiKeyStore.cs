@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Kuzzle.Realtime.Protocol.Errors;
 using Kuzzle.Realtime.Storage;
 
@@ -28,6 +30,20 @@ public sealed record ApiKey(string Id, string Description, long ExpiresAt, strin
 
         writer.WriteEndObject();
         writer.WriteEndObject();
+    }
+
+    /// <summary>The <c>_source</c> fields (without the token) as an object, for searches that evaluate queries over it.</summary>
+    public JsonObject ToSource()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            WriteSourceFields(writer);
+            writer.WriteEndObject();
+        }
+
+        return JsonNode.Parse(buffer.WrittenSpan)!.AsObject();
     }
 
     private void WriteSourceFields(Utf8JsonWriter writer)

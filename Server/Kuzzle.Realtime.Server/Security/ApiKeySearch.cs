@@ -50,13 +50,5 @@ public static class ApiKeySearch
         return ApiResult.From(new JsonObject { ["hits"] = hits, ["total"] = hits.Count });
     }
 
-    private static SearchDocument ToSearchDocument(ApiKey key) =>
-        new(key.Id, new JsonObject
-        {
-            ["description"] = key.Description,
-            ["expiresAt"] = key.ExpiresAt,
-            ["fingerprint"] = key.Fingerprint,
-            ["ttl"] = key.Ttl,
-            ["userId"] = key.UserId,
-        });
+    private static SearchDocument ToSearchDocument(ApiKey key) => new(key.Id, key.ToSource());
 }
