@@ -1,7 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Kuzzle.Realtime.Server.Storage;
 using Kuzzle.Realtime.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Kuzzle.Realtime.Tests.Integration;
 
@@ -123,6 +125,17 @@ public sealed class RequestFuzzTests
 
         TestContext.Out.WriteLine(string.Join(", ", outcomes.OrderByDescending(o => o.Value).Select(o => $"{o.Key} {o.Value}")));
         Assert.That(failures, Is.Empty, $"{failures.Count} of {sent} frames:\n{string.Join("\n", failures.Take(15))}");
+
+        // Whatever the fuzzed writes did, no local credential is left without its user (issue: creation and deletion are atomic).
+        var documents = server.Services.GetRequiredService<ServerStorage>().Shared.Documents;
+        var users = (await documents.ListAsync(Kuzzle.Realtime.Security.Store.SecurityCollections.Users, 0, 10_000)).Items.Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
+        var credentials = (await documents.ListAsync("strategies/local/" + Kuzzle.Realtime.Strategies.Local.LocalStrategy.UsersCollection, 0, 10_000)).Items;
+        var orphans = credentials
+            .Select(c => TestServer.Json(c.Json).GetProperty("kuid").GetString()!)
+            .Where(kuid => !users.Contains(kuid))
+            .ToList();
+        Assert.That(orphans, Is.Empty, $"local credentials of missing users ({credentials.Count} credentials, {users.Count} users)");
+        TestContext.Out.WriteLine($"{credentials.Count} local credentials, {users.Count} users at the end");
 
         // Still serving, on this socket and on a new one.
         var now = await client.RequestAsync("""{"controller":"server","action":"now","requestId":"after"}""");
