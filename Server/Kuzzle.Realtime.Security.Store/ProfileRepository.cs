@@ -25,13 +25,7 @@ public sealed class ProfileRepository
     /// <summary>The stored profile, or null.</summary>
     public async Task<SecurityDocument?> FindAsync(string id, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(id);
-        if (id.Length == 0)
-        {
-            return null; // No document has an empty id (the store refuses them).
-        }
-
-        var stored = await _documents.GetAsync(SecurityCollections.Profiles, id, cancellationToken).ConfigureAwait(false);
+        var stored = await _documents.FindAsync(SecurityCollections.Profiles, id, cancellationToken).ConfigureAwait(false);
         return stored is null ? null : SecurityDocument.From(stored);
     }
 
@@ -42,7 +36,7 @@ public sealed class ProfileRepository
     /// <summary>mGetProfiles: every id must exist.</summary>
     public async Task<IReadOnlyList<SecurityDocument>> GetManyAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken = default)
     {
-        var found = (await _documents.GetManyAsync(SecurityCollections.Profiles, ids, cancellationToken).ConfigureAwait(false))
+        var found = (await _documents.FindManyAsync(SecurityCollections.Profiles, ids, cancellationToken).ConfigureAwait(false))
             .ToDictionary(d => d.Id, SecurityDocument.From, StringComparer.Ordinal);
         var missing = ids.FirstOrDefault(id => !found.ContainsKey(id));
         return missing is not null ? throw KuzzleErrors.Security.Profile.NotFound.Create(missing) : [.. ids.Distinct(StringComparer.Ordinal).Select(id => found[id])];
@@ -57,7 +51,7 @@ public sealed class ProfileRepository
 
     /// <summary>Which of <paramref name="ids"/> exist.</summary>
     public async Task<HashSet<string>> ExistingAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default) =>
-        [.. (await _documents.GetManyAsync(SecurityCollections.Profiles, ids, cancellationToken).ConfigureAwait(false)).Select(d => d.Id)];
+        [.. (await _documents.FindManyAsync(SecurityCollections.Profiles, ids, cancellationToken).ConfigureAwait(false)).Select(d => d.Id)];
 
     /// <summary>Every profile in id order.</summary>
     public Task<IReadOnlyList<SecurityDocument>> ListAllAsync(CancellationToken cancellationToken = default) =>
@@ -238,7 +232,7 @@ public sealed class ProfileRepository
 
         HashSet<string> existing = roleIds.Count == 0
             ? []
-            : [.. (await _documents.GetManyAsync(SecurityCollections.Roles, roleIds, cancellationToken).ConfigureAwait(false)).Select(d => d.Id)];
+            : [.. (await _documents.FindManyAsync(SecurityCollections.Roles, roleIds, cancellationToken).ConfigureAwait(false)).Select(d => d.Id)];
         var profile = SecurityErrors.Parse(() => Profile.Parse(id, body, existing.Contains));
 
         // This server stores no documents, so no index exists: strict refuses any restriction, as Kuzzle does for an index it lacks.

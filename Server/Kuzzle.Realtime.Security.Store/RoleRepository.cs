@@ -35,13 +35,7 @@ public sealed class RoleRepository
     /// <summary>The stored role, or null.</summary>
     public async Task<SecurityDocument?> FindAsync(string id, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(id);
-        if (id.Length == 0)
-        {
-            return null; // No document has an empty id (the store refuses them).
-        }
-
-        var stored = await _documents.GetAsync(SecurityCollections.Roles, id, cancellationToken).ConfigureAwait(false);
+        var stored = await _documents.FindAsync(SecurityCollections.Roles, id, cancellationToken).ConfigureAwait(false);
         return stored is null ? null : SecurityDocument.From(stored);
     }
 
@@ -52,7 +46,7 @@ public sealed class RoleRepository
     /// <summary>mGetRoles: every id must exist (404 on the first missing one).</summary>
     public async Task<IReadOnlyList<SecurityDocument>> GetManyAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken = default)
     {
-        var found = (await _documents.GetManyAsync(SecurityCollections.Roles, ids, cancellationToken).ConfigureAwait(false))
+        var found = (await _documents.FindManyAsync(SecurityCollections.Roles, ids, cancellationToken).ConfigureAwait(false))
             .ToDictionary(d => d.Id, SecurityDocument.From, StringComparer.Ordinal);
         var missing = ids.FirstOrDefault(id => !found.ContainsKey(id));
         return missing is not null ? throw KuzzleErrors.Security.Role.NotFound.Create(missing) : [.. ids.Distinct(StringComparer.Ordinal).Select(id => found[id])];
@@ -67,7 +61,7 @@ public sealed class RoleRepository
 
     /// <summary>Which of <paramref name="ids"/> exist.</summary>
     public async Task<HashSet<string>> ExistingAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default) =>
-        [.. (await _documents.GetManyAsync(SecurityCollections.Roles, ids, cancellationToken).ConfigureAwait(false)).Select(d => d.Id)];
+        [.. (await _documents.FindManyAsync(SecurityCollections.Roles, ids, cancellationToken).ConfigureAwait(false)).Select(d => d.Id)];
 
     /// <summary>Every role in id order (searchRoles evaluates over them).</summary>
     public Task<IReadOnlyList<SecurityDocument>> ListAllAsync(CancellationToken cancellationToken = default) =>

@@ -41,12 +41,7 @@ public sealed class UserRepository
             return Anonymous;
         }
 
-        if (kuid.Length == 0)
-        {
-            return null; // No document has an empty id (the store refuses them).
-        }
-
-        var stored = await _documents.GetAsync(SecurityCollections.Users, kuid, cancellationToken).ConfigureAwait(false);
+        var stored = await _documents.FindAsync(SecurityCollections.Users, kuid, cancellationToken).ConfigureAwait(false);
         return stored is null ? null : SecurityDocument.From(stored);
     }
 
@@ -59,7 +54,7 @@ public sealed class UserRepository
 
     /// <summary>mGetUsers: unknown ids are skipped.</summary>
     public async Task<IReadOnlyList<SecurityDocument>> GetManyAsync(IReadOnlyList<string> kuids, CancellationToken cancellationToken = default) =>
-        [.. (await _documents.GetManyAsync(SecurityCollections.Users, kuids, cancellationToken).ConfigureAwait(false)).Select(SecurityDocument.From)];
+        [.. (await _documents.FindManyAsync(SecurityCollections.Users, kuids, cancellationToken).ConfigureAwait(false)).Select(SecurityDocument.From)];
 
     /// <summary>The user model (rights); null when absent. The anonymous user is answered from memory.</summary>
     public async ValueTask<User?> LoadAsync(string kuid, CancellationToken cancellationToken = default)
@@ -83,7 +78,7 @@ public sealed class UserRepository
 
     /// <summary>Whether a stored user has this kuid.</summary>
     public async Task<bool> ExistsAsync(string kuid, CancellationToken cancellationToken = default) =>
-        await _documents.GetAsync(SecurityCollections.Users, kuid, cancellationToken).ConfigureAwait(false) is not null;
+        await _documents.FindAsync(SecurityCollections.Users, kuid, cancellationToken).ConfigureAwait(false) is not null;
 
     /// <summary>A new kuid: <c>kuid-&lt;adjective&gt;-&lt;name&gt;-&lt;n&gt;</c>, or <c>kuid-&lt;uuid&gt;</c> when <paramref name="mode"/> is <c>uuid</c>.</summary>
     public static string GenerateKuid(string? mode) =>
@@ -227,7 +222,7 @@ public sealed class UserRepository
     private async Task<User> ValidateAsync(string kuid, JsonElement content, string profileIdsArgument, CancellationToken cancellationToken)
     {
         var user = SecurityErrors.Parse(() => User.Parse(kuid, content, null, profileIdsArgument));
-        var existing = (await _documents.GetManyAsync(SecurityCollections.Profiles, [.. user.ProfileIds], cancellationToken).ConfigureAwait(false))
+        var existing = (await _documents.FindManyAsync(SecurityCollections.Profiles, [.. user.ProfileIds], cancellationToken).ConfigureAwait(false))
             .Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
         var missing = user.ProfileIds.FirstOrDefault(p => !existing.Contains(p));
         return missing is null ? user : throw KuzzleErrors.Security.Profile.NotFound.Create(missing);

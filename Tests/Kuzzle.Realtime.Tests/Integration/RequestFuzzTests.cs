@@ -25,6 +25,7 @@ public sealed class RequestFuzzTests
     private static readonly HashSet<string> ExpectedServerErrors = new(StringComparer.Ordinal)
     {
         "plugin.strategy.missing_optional_method", "services.cache.not_connected", "api.process.overloaded", "security.token.verification_error",
+        "security.user.no_profile", // Kuzzle's 500 for a user written with an empty profileIds list (security.md §1).
     };
 
     private static readonly string[] ArgumentNames =
@@ -132,7 +133,7 @@ public sealed class RequestFuzzTests
         var credentials = (await documents.ListAsync("strategies/local/" + Kuzzle.Realtime.Strategies.Local.LocalStrategy.UsersCollection, 0, 10_000)).Items;
         var orphans = credentials
             .Select(c => TestServer.Json(c.Json).GetProperty("kuid").GetString()!)
-            .Where(kuid => !users.Contains(kuid))
+            .Where(kuid => !users.Contains(kuid) && !Kuzzle.Realtime.Security.BuiltInSecurity.IsAnonymousUserId(kuid)) // Held in memory.
             .ToList();
         Assert.That(orphans, Is.Empty, $"local credentials of missing users ({credentials.Count} credentials, {users.Count} users)");
         TestContext.Out.WriteLine($"{credentials.Count} local credentials, {users.Count} users at the end");

@@ -206,6 +206,8 @@ public sealed class SecurityControllerTests : ServerFixture
             ("createProfile", IdArg("p-bad"), """{"policies":[{"roleId":"default"}],"rateLimit":-1}""", "api.assert.invalid_argument"),
             ("createProfile", IdArg("p-bad"), """{"policies":[{"roleId":"default","restrictedTo":[{"collections":["c"]}]}]}""", "api.assert.missing_argument"),
             ("getProfile", IdArg(""), "{}", "api.assert.missing_argument"),
+            ("mGetProfiles", null, """{"ids":[""]}""", "security.profile.not_found"),
+            ("createUser", IdArg("u-bad"), """{"content":{"profileIds":[""]}}""", "security.profile.not_found"),
             ("deleteApiKey", new JsonObject { ["userId"] = "", ["_id"] = "k" }, "{}", "services.storage.not_found"),
             ("createApiKey", new JsonObject { ["userId"] = "" }, """{"description":"d"}""", "security.user.not_found"),
             ("createProfile", new JsonObject { ["_id"] = "p-bad", ["strict"] = true }, """{"policies":[{"roleId":"default","restrictedTo":[{"index":"i"}]}]}""", "services.storage.unknown_index"),
