@@ -2,12 +2,9 @@
 // Usage: node realtime-smoke.js <port> <index>
 'use strict';
 const { Kuzzle, WebSocket } = require('kuzzle-sdk');
+const { report } = require('./checks');
 
 const [port, index] = [Number(process.argv[2]), process.argv[3]];
-
-function report(check, value) {
-  process.stdout.write(JSON.stringify({ check, value }) + '\n');
-}
 
 function waitFor(predicate, ms) {
   return new Promise((resolve, reject) => {

@@ -2,16 +2,11 @@
 // another SDK instance and is allowed or refused exactly as the role says. Prints one JSON line per check, then {"check":"done"}.
 // Usage: node rights-smoke.js <port> <websocket|http> <unique suffix>
 'use strict';
-const { Kuzzle, WebSocket, Http } = require('kuzzle-sdk');
+const { Kuzzle } = require('kuzzle-sdk');
+const { report, protocolFactory } = require('./checks');
 
 const [port, protocolName, suffix] = [Number(process.argv[2]), process.argv[3], process.argv[4]];
-const newProtocol = () => protocolName === 'http'
-  ? new Http('127.0.0.1', { port })
-  : new WebSocket('127.0.0.1', { port });
-
-function report(check, value) {
-  process.stdout.write(JSON.stringify({ check, value }) + '\n');
-}
+const newProtocol = protocolFactory(protocolName, port);
 
 async function outcome(fn) {
   try {

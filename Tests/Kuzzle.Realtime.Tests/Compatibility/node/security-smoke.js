@@ -1,16 +1,11 @@
 // Drives the security controller with the official SDK and prints one JSON line per check, then {"done":true}.
 // Usage: node security-smoke.js <port> <websocket|http> <unique suffix>
 'use strict';
-const { Kuzzle, WebSocket, Http } = require('kuzzle-sdk');
+const { Kuzzle } = require('kuzzle-sdk');
+const { report, protocolFactory } = require('./checks');
 
 const [port, protocolName, suffix] = [Number(process.argv[2]), process.argv[3], process.argv[4]];
-const protocol = protocolName === 'http'
-  ? new Http('127.0.0.1', { port })
-  : new WebSocket('127.0.0.1', { port });
-
-function report(check, value) {
-  process.stdout.write(JSON.stringify({ check, value }) + '\n');
-}
+const protocol = protocolFactory(protocolName, port)();
 
 async function all(result) {
   const ids = [];

@@ -1,16 +1,11 @@
 // Drives a running server with the official SDK and prints one JSON line per check, then {"done":true}.
 // Usage: node server-smoke.js <port> <websocket|http>
 'use strict';
-const { Kuzzle, WebSocket, Http } = require('kuzzle-sdk');
+const { Kuzzle } = require('kuzzle-sdk');
+const { report, protocolFactory } = require('./checks');
 
 const [port, protocolName] = [Number(process.argv[2]), process.argv[3]];
-const protocol = protocolName === 'http'
-  ? new Http('127.0.0.1', { port })
-  : new WebSocket('127.0.0.1', { port });
-
-function report(check, value) {
-  process.stdout.write(JSON.stringify({ check, value }) + '\n');
-}
+const protocol = protocolFactory(protocolName, port)();
 
 (async () => {
   const kuzzle = new Kuzzle(protocol, { offlineMode: 'manual' });
