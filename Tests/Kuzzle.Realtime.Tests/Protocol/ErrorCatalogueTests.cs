@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Kuzzle.Realtime.Protocol.Errors;
 using Kuzzle.Realtime.Protocol.Responses;
+using Kuzzle.Realtime.Tools.ErrorCatalogue;
 
 namespace Kuzzle.Realtime.Tests.Protocol;
 
@@ -21,6 +22,35 @@ public sealed class ErrorCatalogueTests
         {
             Assert.That(e.Code >> 24, Is.EqualTo(DomainCodes[e.Id.Split('.')[0]]), e.Id);
         }
+    }
+
+    [Test]
+    public void GeneratedCatalogue_IsWhatErrorsJsonGenerates()
+    {
+        var errors = Path.Combine(RepositoryRoot(), "Protocol", "Errors");
+        var generated = CatalogueWriter.Write(Catalogue.Parse(File.ReadAllText(Path.Combine(errors, "errors.json"))));
+        Assert.That(File.ReadAllText(Path.Combine(errors, "KuzzleErrors.g.cs")), Is.EqualTo(generated),
+            "KuzzleErrors.g.cs was edited by hand or errors.json changed: run `dotnet run --project Tools/ErrorCatalogue`");
+    }
+
+    [Test]
+    public void All_ListsEveryDefinition()
+    {
+        var defined = typeof(KuzzleErrors).GetNestedTypes()
+            .SelectMany(domain => domain.GetNestedTypes())
+            .SelectMany(subdomain => subdomain.GetFields())
+            .Select(field => ((ErrorDefinition)field.GetValue(null)!).Id);
+        Assert.That(KuzzleErrors.All.Select(e => e.Id), Is.EquivalentTo(defined));
+    }
+
+    [Test]
+    public void Catalogue_RefusesADuplicateCode()
+    {
+        const string json = """
+            {"classes": {"BadRequest": 400}, "domains": [{"name": "api", "code": 2, "subdomains": [{"name": "assert", "code": 1, "errors": [
+              {"name": "a", "code": 1, "class": "BadRequest", "message": "x"}, {"name": "b", "code": 1, "class": "BadRequest", "message": "y"}]}]}]}
+            """;
+        Assert.That(() => Catalogue.Parse(json), Throws.TypeOf<InvalidDataException>().With.Message.Contains("api.assert.b"));
     }
 
     [Test]
@@ -66,6 +96,17 @@ public sealed class ErrorCatalogueTests
         var e = KuzzleException.FromUnexpected(new InvalidOperationException("boom"));
         Assert.That(e.Definition!.Id, Is.EqualTo("plugin.runtime.unexpected_error"));
         Assert.That(e.Message, Is.EqualTo("Caught an unexpected plugin error: boom"));
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Kuzzle.Realtime.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new DirectoryNotFoundException("repository root not found above the test assembly");
     }
 
     private static string Write(KuzzleException e)
