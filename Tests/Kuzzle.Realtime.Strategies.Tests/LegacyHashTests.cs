@@ -136,6 +136,38 @@ public sealed class LegacyHashTests
         });
     }
 
+    // FIPS 180-4 / NIST CSRC example values for SHA-224 (one block, two blocks, the 896-bit message, one million 'a').
+    [TestCase("", "d14a028c2a3a2bc9476102bb288234c415a2b01f828ea62ac5b3e42f")]
+    [TestCase("abc", "23097d223405d8228642a477bda255b32aadbce4bda0b3f7e36c9da7")]
+    [TestCase("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "75388b16512776cc5dba5da1fd890150b0c6455cb4f58b1952522525")]
+    [TestCase("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu", "c97ca9a559850ce97a04a96def6d99a9e0e0e2ab14e6b8df265fc0b3")]
+    public void Sha224_matches_the_nist_example_values(string message, string digest) =>
+        Assert.That(Convert.ToHexStringLower(Sha224.HashData(Encoding.ASCII.GetBytes(message))), Is.EqualTo(digest));
+
+    [Test]
+    public void Sha224_of_one_million_a_matches_the_nist_example_value() =>
+        Assert.That(Convert.ToHexStringLower(Sha224.HashData(Enumerable.Repeat((byte)'a', 1_000_000).ToArray())), Is.EqualTo("20794655980c91d8bbb4c1ea97618a4bf03f42581948b2ee4ee7ad67"));
+
+    // RFC 4231 HMAC-SHA-224 test cases 1, 2, 6 and 7 (short key, text key, and keys longer than a block, which are hashed first).
+    [TestCase("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", "Hi There", "896fb1128abbdf196832107cd49df33f47b4b1169912ba4f53684b22")]
+    [TestCase("4a656665", "what do ya want for nothing?", "a30e01098bc6dbbf45690f3a7e9e6d0f8bbea2a39e6148008fd05e44")]
+    [TestCase(LongKey, "Test Using Larger Than Block-Size Key - Hash Key First", "95e9a0db962095adaebe9b2d6f0dbce2d499f112f2d2b7273fa6870e")]
+    [TestCase(LongKey, "This is a test using a larger than block-size key and a larger than block-size data. The key needs to be hashed before being used by the HMAC algorithm.", "3a854166ac5d9f023f54d517d0b39dbd946770db9c2b95c9f6f565d1")]
+    public void Hmac_sha224_matches_rfc_4231(string hexKey, string data, string mac) =>
+        Assert.That(Convert.ToHexStringLower(Sha224.Hmac(Convert.FromHexString(hexKey), Encoding.ASCII.GetBytes(data))), Is.EqualTo(mac));
+
+    [Test]
+    public void Pbkdf2_sha224_matches_openssl() =>
+        // openssl kdf -keylen 40 -kdfopt digest:SHA2-224 -kdfopt pass:password -kdfopt salt:salt -kdfopt iter:4096 PBKDF2
+        Assert.That(
+            Convert.ToHexStringLower(Sha224.Pbkdf2("password"u8, "salt"u8, 4096, 40)),
+            Is.EqualTo("218c453bf90635bd0a21a75d172703ff6108ef603f65bb821aedade1d6961683ba8f67877d2a3f73"));
+
+    private const string LongKey =
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        + "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        + "aaaaaa";
+
     [Test]
     public void The_sha224_compression_agrees_with_dotnet_sha256_on_every_padding_length()
     {
