@@ -1,96 +1,58 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 
 namespace Kuzzle.Realtime.Server.Hosting;
 
-/// <summary>Writes a JSON value as block-style YAML (for <c>server:openapi?format=yaml</c>); strings are always quoted, so no escaping surprises.</summary>
+/// <summary>Writes a JSON value as block-style YAML (for <c>server:openapi?format=yaml</c>) with YamlDotNet's emitter.</summary>
 public static class YamlWriter
 {
-    /// <summary>The YAML text of a JSON element.</summary>
+    /// <summary>The YAML text of a JSON element. Strings are double-quoted so none reads back as a number, boolean or null.</summary>
     public static string Write(JsonElement element)
     {
-        var sb = new StringBuilder();
-        WriteValue(sb, element, 0, inlineAfterKey: false);
-        return sb.ToString();
+        using var text = new StringWriter();
+        var emitter = new Emitter(text, new EmitterSettings().WithMaxSimpleKeyLength(int.MaxValue));
+        emitter.Emit(new StreamStart());
+        emitter.Emit(new DocumentStart());
+        Emit(emitter, element);
+        emitter.Emit(new DocumentEnd(isImplicit: true));
+        emitter.Emit(new StreamEnd());
+        return text.ToString();
     }
 
-    private static void WriteValue(StringBuilder sb, JsonElement e, int indent, bool inlineAfterKey)
+    private static void Emit(IEmitter emitter, JsonElement value)
     {
-        switch (e.ValueKind)
+        switch (value.ValueKind)
         {
-            case JsonValueKind.Object when e.EnumerateObject().Any():
-                if (inlineAfterKey)
+            case JsonValueKind.Object:
+                emitter.Emit(new MappingStart(AnchorName.Empty, TagName.Empty, isImplicit: true, MappingStyle.Block));
+                foreach (var property in value.EnumerateObject())
                 {
-                    sb.Append('\n');
+                    emitter.Emit(Quoted(property.Name));
+                    Emit(emitter, property.Value);
                 }
 
-                foreach (var p in e.EnumerateObject())
-                {
-                    sb.Append(' ', indent).Append(Quote(p.Name)).Append(':');
-                    WriteChild(sb, p.Value, indent);
-                }
-
+                emitter.Emit(new MappingEnd());
                 break;
-            case JsonValueKind.Array when e.GetArrayLength() > 0:
-                if (inlineAfterKey)
+            case JsonValueKind.Array:
+                emitter.Emit(new SequenceStart(AnchorName.Empty, TagName.Empty, isImplicit: true, SequenceStyle.Block));
+                foreach (var item in value.EnumerateArray())
                 {
-                    sb.Append('\n');
+                    Emit(emitter, item);
                 }
 
-                foreach (var item in e.EnumerateArray())
-                {
-                    sb.Append(' ', indent).Append('-');
-                    WriteChild(sb, item, indent);
-                }
-
+                emitter.Emit(new SequenceEnd());
+                break;
+            case JsonValueKind.String:
+                emitter.Emit(Quoted(value.GetString()!));
                 break;
             default:
-                sb.Append(inlineAfterKey ? " " : string.Empty).Append(Scalar(e)).Append('\n');
+                // Numbers keep their JSON text; true, false and null are the same words in YAML.
+                emitter.Emit(new Scalar(AnchorName.Empty, TagName.Empty, value.GetRawText(), ScalarStyle.Plain, isPlainImplicit: true, isQuotedImplicit: false));
                 break;
         }
     }
 
-    private static void WriteChild(StringBuilder sb, JsonElement value, int indent)
-    {
-        if (value.ValueKind is JsonValueKind.Object or JsonValueKind.Array && (value.ValueKind == JsonValueKind.Object ? value.EnumerateObject().Any() : value.GetArrayLength() > 0))
-        {
-            WriteValue(sb, value, indent + 2, inlineAfterKey: true);
-        }
-        else
-        {
-            WriteValue(sb, value, indent, inlineAfterKey: true);
-        }
-    }
-
-    private static string Scalar(JsonElement e) => e.ValueKind switch
-    {
-        JsonValueKind.String => Quote(e.GetString()!),
-        JsonValueKind.Number => e.GetRawText(),
-        JsonValueKind.True => "true",
-        JsonValueKind.False => "false",
-        JsonValueKind.Object => "{}",
-        JsonValueKind.Array => "[]",
-        _ => "null",
-    };
-
-    private static string Quote(string s)
-    {
-        var sb = new StringBuilder(s.Length + 2).Append('"');
-        foreach (var c in s)
-        {
-            _ = c switch
-            {
-                '"' => sb.Append("\\\""),
-                '\\' => sb.Append("\\\\"),
-                '\n' => sb.Append("\\n"),
-                '\r' => sb.Append("\\r"),
-                '\t' => sb.Append("\\t"),
-                < ' ' => sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)),
-                _ => sb.Append(c),
-            };
-        }
-
-        return sb.Append('"').ToString();
-    }
+    private static Scalar Quoted(string text) =>
+        new(AnchorName.Empty, TagName.Empty, text, ScalarStyle.DoubleQuoted, isPlainImplicit: false, isQuotedImplicit: true);
 }
