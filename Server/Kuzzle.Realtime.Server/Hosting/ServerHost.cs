@@ -175,6 +175,8 @@ public static class ServerHost
         services.AddSingleton<Funnel>();
         services.AddSingleton(sp => new HttpRouter(RouteTable.Routes));
         services.AddSingleton<PrometheusExporter>();
+        services.AddMetrics();
+        services.AddSingleton<KuzzleInstruments>();
         services.AddSingleton<HttpEndpoint>();
         services.AddSingleton<WebSocketEndpoint>();
         configureServices?.Invoke(services);
@@ -182,6 +184,7 @@ public static class ServerHost
         var app = builder.Build();
         strategyUsers.Attach(app.Services.GetRequiredService<Kuzzle.Realtime.Security.Store.SecurityStore>());
         storage.RegisterHealth(app.Services.GetRequiredService<ServiceHealth>());
+        app.Services.GetRequiredService<KuzzleInstruments>(); // publishes the instruments before the first listener asks
         app.UseWebSockets(new Microsoft.AspNetCore.Builder.WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
         var ws = app.Services.GetRequiredService<WebSocketEndpoint>();
         var http = app.Services.GetRequiredService<HttpEndpoint>();

@@ -1,6 +1,9 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json;
+using Kuzzle.Realtime.Server.Diagnostics;
 using Kuzzle.Realtime.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Kuzzle.Realtime.Tests.Integration;
 
@@ -131,5 +134,37 @@ public sealed class ServerControllerTests : ServerFixture
         var text = await Http.GetStringAsync("/metrics");
         Assert.That(text, Does.Contain("# TYPE kuzzle_action_requests_total counter"));
         Assert.That(text, Does.Contain("kuzzle_action_requests_total{controller=\"server\",action=\"now\"}"));
+    }
+
+    [Test]
+    public async Task MetricsInstruments_ShowTheSameCountersAsThePrometheusPage()
+    {
+        await using var socket = await Server.ConnectAsync();
+        await socket.RequestAsync("""{"controller":"server","action":"now","requestId":"m1"}""");
+        await socket.RequestAsync("""{"controller":"nope","action":"now","requestId":"m2"}""");
+
+        // Only this server's meter: other servers of the test run publish instruments with the same names.
+        var meter = Server.Services.GetRequiredService<KuzzleInstruments>().Meter;
+        var seen = new List<(string Instrument, long Value, Dictionary<string, object?> Tags)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, meter)) l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+            seen.Add((instrument.Name, value, tags.ToArray().ToDictionary(t => t.Key, t => t.Value))));
+        listener.Start();
+        listener.RecordObservableInstruments();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(meter.Name, Is.EqualTo(KuzzleInstruments.MeterName));
+            Assert.That(seen.Single(m => m.Instrument == "kuzzle.connections" && (string?)m.Tags["protocol"] == "websocket").Value, Is.GreaterThanOrEqualTo(1));
+            Assert.That(
+                seen.Single(m => m.Instrument == "kuzzle.action.requests" && (string?)m.Tags["controller"] == "server" && (string?)m.Tags["action"] == "now").Value,
+                Is.GreaterThanOrEqualTo(1));
+            Assert.That(seen.Single(m => m.Instrument == "kuzzle.errors" && (string?)m.Tags["id"] == "api.process.controller_not_found").Value, Is.GreaterThanOrEqualTo(1));
+            Assert.That(seen.Select(m => m.Instrument), Is.SupersetOf(new[] { "kuzzle.requests.completed", "kuzzle.requests.failed", "kuzzle.requests.executing", "kuzzle.realtime.rooms", "kuzzle.slow_consumers.closed" }));
+        });
     }
 }
