@@ -4,7 +4,7 @@ using System.Net.WebSockets;
 namespace Kuzzle.Realtime.Bench.Hosting;
 
 /// <summary>
-/// The baseline: raw Kestrel, one 4 KiB buffer per socket, every frame sent straight back (toolchain.md §5).
+/// The baseline: raw Kestrel, one 4 KiB buffer per socket, every frame sent straight back (the `echo-server` of Bench/README.md).
 /// Anything the Kuzzle server costs beyond this is the price of its own work.
 /// </summary>
 public static class EchoServer

@@ -6,8 +6,8 @@ namespace Kuzzle.Realtime.Bench.Hosting;
 
 /// <summary>
 /// A server under test, started as a child <c>dotnet &lt;dll&gt;</c> process. Both kinds go through the same code path,
-/// with the same environment and in the bench's own session: toolchain.md warns that launching the two sides
-/// differently (e.g. setsid) alone can halve a measured throughput.
+/// with the same environment and in the bench's own session: on 2 cores, launching the two sides
+/// differently (e.g. setsid, its own scheduler autogroup) alone was measured to halve an echo server's throughput.
 /// </summary>
 public sealed class ServerProcess : IDisposable
 {
@@ -30,7 +30,7 @@ public sealed class ServerProcess : IDisposable
     public Uri Url => new($"ws://127.0.0.1:{Port}/");
     public string Name => Kind == ServerKind.Echo ? "echo" : "kuzzle";
 
-    /// <summary>Environment given to both servers (2 cores: workstation GC did as well or better, toolchain.md §5).</summary>
+    /// <summary>Environment given to both servers (on 2 cores workstation GC measured as well as server GC or better).</summary>
     public static IReadOnlyDictionary<string, string> Environment { get; } = new Dictionary<string, string>
     {
         ["DOTNET_gcServer"] = "0",
