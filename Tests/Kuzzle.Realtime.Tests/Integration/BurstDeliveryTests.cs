@@ -207,6 +207,42 @@ public sealed class BurstDeliveryTests
         Assert.That(stalled.NotificationCount, Is.LessThan(3000), "closed before everything was sent");
     }
 
+    [Test]
+    public async Task NodeWideSendQueueCap_ClosesTheLargestQueueWith1011_BeforeItsOwnBudgetOrStallTimeout()
+    {
+        // Per socket: 16 MiB and 60 s, out of reach here; all sockets together: 2 MiB.
+        await using var server = await TestServer.StartAsync(
+            "--Kuzzle:Limits:SendQueueTotalBytes=2097152", "--Kuzzle:Server:WebSocket:SendStallTimeout=60000");
+        var index = Unique("cap");
+        await using var reading = await FrameLedger.ConnectAsync(server.WebSocketUri);
+        await using var stalled = await FrameLedger.ConnectSmallBufferAsync(server.Port, 4096);
+        await using var publisher = await FrameLedger.ConnectAsync(server.WebSocketUri);
+        var readingChannels = await SubscribeRoomsAsync(reading, index, 2);
+        await SubscribeRoomsAsync(stalled, index, 2);
+
+        stalled.Pause();
+        await PipelinePublishesAsync(publisher, index, 2000, new string('x', 2048));
+        await reading.WaitForAsync(l => l.NotificationCount >= 4000, "4,000 notifications on the reading socket");
+        AssertAllExactlyOnce(reading, readingChannels, 2000);
+        Assert.That(server.Services.GetRequiredService<ApiMetrics>().SlowConsumersClosed, Is.EqualTo(1));
+
+        stalled.Resume();
+        await stalled.WaitForEndAsync();
+        AssertClosedAsTooSlow(stalled);
+        Assert.That(server.Services.GetRequiredService<Kuzzle.Realtime.Server.Network.WebSockets.SendQueueBudget>().Queued, Is.Zero);
+    }
+
+    [Test]
+    public void SendQueueFrames_IsAcceptedAndIgnored_WithAWarning()
+    {
+        var options = new Kuzzle.Realtime.Server.Configuration.KuzzleOptions();
+        options.Server.WebSocket.SendQueueFrames = 50;
+        var settings = Kuzzle.Realtime.Server.Configuration.EffectiveSettings.Create(options, out var errors);
+        Assert.That(errors, Is.Empty);
+        Assert.That(settings.Warnings, Has.One.Contains("SendQueueFrames is ignored"));
+        Assert.That(Kuzzle.Realtime.Server.Configuration.EffectiveSettings.Create(new(), out _).Warnings, Is.Empty);
+    }
+
     // What a closed slow socket got before its close frame is whole and unduplicated, and the close is a real 1011 frame.
     private static void AssertClosedAsTooSlow(FrameLedger stalled)
     {
