@@ -95,6 +95,9 @@ public sealed class WebSocketConnection : IConnectionInfo, IDisposable
     /// <inheritdoc />
     public bool IsAlive => Volatile.Read(ref _closed) == 0 && _socket.State == WebSocketState.Open;
 
+    /// <inheritdoc />
+    public bool IsPersistent => true;
+
     /// <summary>Cancelled when the connection is aborted or closed.</summary>
     public CancellationToken Aborted => _aborted.Token;
 
@@ -186,6 +189,7 @@ public sealed class WebSocketConnection : IConnectionInfo, IDisposable
     /// <summary>
     /// Queues a frame and never waits: used for fan-out, so one slow subscriber never blocks a publisher. The frame is released in every case.
     /// </summary>
+    /// <inheritdoc cref="IConnectionInfo.Post"/>
     public void Post(OutboundFrame frame)
     {
         if (Enqueue(frame) && Interlocked.CompareExchange(ref _sending, 1, 0) == 0)
