@@ -52,11 +52,11 @@ public static class BurstCommand
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         long delivered = 0;
         var readers = Enumerable.Range(0, subscribers)
-            .Select(i => ReadAsync(sockets[i], ledgers[i], () => Interlocked.Increment(ref delivered), stop.Token))
+            .Select(i => ReadAsync(sockets[i], ledgers[i].Record, () => Interlocked.Increment(ref delivered), stop.Token))
             .ToArray();
         using var publisher = await WebSocketConnector.ConnectAsync(server.Url, timeout, cancellationToken);
         long answers = 0;
-        var answerReader = CountAnswersAsync(publisher, () => Interlocked.Increment(ref answers), stop.Token);
+        var answerReader = ReadAsync(publisher, IsSuccessfulAnswer, () => Interlocked.Increment(ref answers), stop.Token);
 
         var peakRssKiB = ProcStats.Memory(server.Pid)?.RssKiB ?? 0;
         var cpuBefore = ProcStats.CpuSeconds(server.Pid) ?? 0;
@@ -150,7 +150,11 @@ public static class BurstCommand
         return channels;
     }
 
-    private static async Task ReadAsync(ClientWebSocket socket, Ledger ledger, Action onDelivered, CancellationToken cancellationToken)
+    /// <summary>Handles one received message; returns true when it counts.</summary>
+    private delegate bool FrameHandler(ReadOnlySpan<byte> frame);
+
+    // Reads until the run stops or the server drops the socket (counted as a disconnect), calling onCounted for each counted frame.
+    private static async Task ReadAsync(ClientWebSocket socket, FrameHandler handle, Action onCounted, CancellationToken cancellationToken)
     {
         var buffer = new byte[8192];
         try
@@ -163,34 +167,9 @@ public static class BurstCommand
                     return;
                 }
 
-                if (ledger.Record(buffer.AsSpan(0, r.Count)))
+                if (r.EndOfMessage && handle(buffer.AsSpan(0, r.Count)))
                 {
-                    onDelivered();
-                }
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
-        {
-            // The run is over, or the server dropped the socket (counted as a disconnect).
-        }
-    }
-
-    private static async Task CountAnswersAsync(ClientWebSocket socket, Action onAnswer, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[8192];
-        try
-        {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                var r = await socket.ReceiveAsync(buffer.AsMemory(), cancellationToken);
-                if (r.MessageType == WebSocketMessageType.Close)
-                {
-                    return;
-                }
-
-                if (r.EndOfMessage && buffer.AsSpan(0, r.Count).IndexOf("\"status\":200"u8) >= 0)
-                {
-                    onAnswer();
+                    onCounted();
                 }
             }
         }
@@ -198,6 +177,8 @@ public static class BurstCommand
         {
         }
     }
+
+    private static bool IsSuccessfulAnswer(ReadOnlySpan<byte> frame) => frame.IndexOf("\"status\":200"u8) >= 0;
 
     private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -1,4 +1,3 @@
-using System.Net.WebSockets;
 using Kuzzle.Realtime.Server.Diagnostics;
 using Kuzzle.Realtime.Tests.Support;
 using static Kuzzle.Realtime.Tests.Integration.BurstDeliveryTests;
@@ -90,27 +89,6 @@ public sealed class ClusterBurstTests
         var (a, b) = await StartTwoNodesAsync(redis, "--Kuzzle:Server:WebSocket:SendQueueBytes=2097152");
         await using var nodeA = a;
         await using var nodeB = b;
-        var index = Unique("xstall");
-        await using var reading = await FrameLedger.ConnectAsync(nodeB.WebSocketUri);
-        await using var stalled = await FrameLedger.ConnectSmallBufferAsync(nodeB.Port, 4096);
-        await using var publisher = await FrameLedger.ConnectAsync(nodeA.WebSocketUri);
-        var readingChannels = await SubscribeRoomsAsync(reading, index, 2);
-        await SubscribeRoomsAsync(stalled, index, 2);
-
-        // About 8 MB for the stalled socket: over its 2 MiB budget plus the socket buffers (see BurstDeliveryTests).
-        stalled.Pause();
-        await PipelinePublishesAsync(publisher, index, 2000, new string('x', 2048));
-        await reading.WaitForAsync(l => l.NotificationCount >= 4000, "4,000 notifications on the reading socket");
-        AssertAllExactlyOnce(reading, readingChannels, 2000);
-        Assert.That(nodeB.Services.GetRequiredService<ApiMetrics>().SlowConsumersClosed, Is.EqualTo(1));
-
-        stalled.Resume();
-        await stalled.WaitForEndAsync();
-        Assert.Multiple(() =>
-        {
-            Assert.That(stalled.CloseFrameReceived, Is.True, stalled.State);
-            Assert.That(stalled.CloseStatus, Is.EqualTo(WebSocketCloseStatus.InternalServerError));
-            Assert.That(stalled.Duplicates, Is.Zero);
-        });
+        await StalledBesideReadingAsync(subscriberNode: nodeB, publisherNode: nodeA);
     }
 }

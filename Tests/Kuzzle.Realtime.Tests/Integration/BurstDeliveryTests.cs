@@ -164,21 +164,28 @@ public sealed class BurstDeliveryTests
     public async Task StalledSubscriberOverTheByteBudget_IsClosedWith1011_WhileTheReadingOneGetsEverything()
     {
         await using var server = await TestServer.StartAsync("--Kuzzle:Server:WebSocket:SendQueueBytes=2097152");
-        var index = Unique("budget");
-        await using var reading = await FrameLedger.ConnectAsync(server.WebSocketUri);
-        await using var stalled = await FrameLedger.ConnectSmallBufferAsync(server.Port, 4096);
-        await using var publisher = await FrameLedger.ConnectAsync(server.WebSocketUri);
+        await StalledBesideReadingAsync(server, server);
+    }
+
+    /// <summary>
+    /// A reading and a stalled subscriber (two rooms each) on one node, 2,000 publishes of 2 KB pipelined on another (or the same): about
+    /// 8 MB for each subscriber, more than a 2 MiB budget plus what the kernel's socket buffers absorb (up to 4 MiB), while a reading
+    /// socket stays far below it. The reading one gets everything exactly once; the stalled one is closed with a close frame 1011.
+    /// </summary>
+    internal static async Task StalledBesideReadingAsync(TestServer subscriberNode, TestServer publisherNode)
+    {
+        var index = Unique("stalled");
+        await using var reading = await FrameLedger.ConnectAsync(subscriberNode.WebSocketUri);
+        await using var stalled = await FrameLedger.ConnectSmallBufferAsync(subscriberNode.Port, 4096);
+        await using var publisher = await FrameLedger.ConnectAsync(publisherNode.WebSocketUri);
         var readingChannels = await SubscribeRoomsAsync(reading, index, 2);
         await SubscribeRoomsAsync(stalled, index, 2);
 
-        // 2,000 publishes of 2 KB on two rooms: about 8 MB for the stalled socket, more than its 2 MiB budget plus what the kernel's
-        // socket buffers absorb (up to 4 MiB), while a reading socket stays far below the budget.
         stalled.Pause();
-        var metrics = server.Services.GetRequiredService<ApiMetrics>();
         await PipelinePublishesAsync(publisher, index, 2000, new string('x', 2048));
         await reading.WaitForAsync(l => l.NotificationCount >= 4000, "4,000 notifications on the reading socket");
         AssertAllExactlyOnce(reading, readingChannels, 2000);
-        Assert.That(metrics.SlowConsumersClosed, Is.EqualTo(1));
+        Assert.That(subscriberNode.Services.GetRequiredService<ApiMetrics>().SlowConsumersClosed, Is.EqualTo(1));
 
         stalled.Resume();
         await stalled.WaitForEndAsync();
@@ -189,7 +196,9 @@ public sealed class BurstDeliveryTests
     [Test]
     public async Task StalledSubscriberPastTheStallTimeout_IsClosedWith1011()
     {
-        await using var server = await TestServer.StartAsync("--Kuzzle:Server:WebSocket:SendStallTimeout=1000");
+        var logs = new CapturingLoggerProvider();
+        await using var server = await TestServer.StartAsync(
+            services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs), "--Kuzzle:Server:WebSocket:SendStallTimeout=1000");
         var index = Unique("timeout");
         await using var stalled = await FrameLedger.ConnectSmallBufferAsync(server.Port, 4096);
         await using var publisher = await FrameLedger.ConnectAsync(server.WebSocketUri);
@@ -205,6 +214,11 @@ public sealed class BurstDeliveryTests
         await stalled.WaitForEndAsync();
         AssertClosedAsTooSlow(stalled);
         Assert.That(stalled.NotificationCount, Is.LessThan(3000), "closed before everything was sent");
+
+        // The warning names the connection, its user (anonymous here) and the limit it hit.
+        Assert.That(logs.Lines, Has.One.Matches<string?>(l => l is not null &&
+            l.Contains("Warning Closing WebSocket ws-", StringComparison.Ordinal) && l.Contains("of user -1", StringComparison.Ordinal)
+            && l.Contains("nothing sent for 1000 ms", StringComparison.Ordinal)));
     }
 
     [Test]
@@ -213,22 +227,7 @@ public sealed class BurstDeliveryTests
         // Per socket: 16 MiB and 60 s, out of reach here; all sockets together: 2 MiB.
         await using var server = await TestServer.StartAsync(
             "--Kuzzle:Limits:SendQueueTotalBytes=2097152", "--Kuzzle:Server:WebSocket:SendStallTimeout=60000");
-        var index = Unique("cap");
-        await using var reading = await FrameLedger.ConnectAsync(server.WebSocketUri);
-        await using var stalled = await FrameLedger.ConnectSmallBufferAsync(server.Port, 4096);
-        await using var publisher = await FrameLedger.ConnectAsync(server.WebSocketUri);
-        var readingChannels = await SubscribeRoomsAsync(reading, index, 2);
-        await SubscribeRoomsAsync(stalled, index, 2);
-
-        stalled.Pause();
-        await PipelinePublishesAsync(publisher, index, 2000, new string('x', 2048));
-        await reading.WaitForAsync(l => l.NotificationCount >= 4000, "4,000 notifications on the reading socket");
-        AssertAllExactlyOnce(reading, readingChannels, 2000);
-        Assert.That(server.Services.GetRequiredService<ApiMetrics>().SlowConsumersClosed, Is.EqualTo(1));
-
-        stalled.Resume();
-        await stalled.WaitForEndAsync();
-        AssertClosedAsTooSlow(stalled);
+        await StalledBesideReadingAsync(server, server);
         Assert.That(server.Services.GetRequiredService<Kuzzle.Realtime.Server.Network.WebSockets.SendQueueBudget>().Queued, Is.Zero);
     }
 
