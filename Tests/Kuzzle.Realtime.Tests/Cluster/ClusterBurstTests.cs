@@ -1,4 +1,3 @@
-using Kuzzle.Realtime.Server.Diagnostics;
 using Kuzzle.Realtime.Tests.Support;
 using static Kuzzle.Realtime.Tests.Integration.BurstDeliveryTests;
 
@@ -15,8 +14,6 @@ namespace Kuzzle.Realtime.Tests.Cluster;
 [NonParallelizable]
 public sealed class ClusterBurstTests
 {
-    private static string Unique(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..8];
-
     private static async Task<(TestServer A, TestServer B)> StartTwoNodesAsync(RedisServer redis, params string[] extraArgs)
     {
         var a = await TestServer.StartAsync(["--redis", redis.ConnectionString, "--node-id", "burst-a", .. extraArgs]);
@@ -31,16 +28,7 @@ public sealed class ClusterBurstTests
         var (a, b) = await StartTwoNodesAsync(redis);
         await using var nodeA = a;
         await using var nodeB = b;
-        var index = Unique("xburst");
-        await using var subscriber = await FrameLedger.ConnectAsync(nodeB.WebSocketUri);
-        await using var publisher = await FrameLedger.ConnectAsync(nodeA.WebSocketUri);
-        var channels = await SubscribeRoomsAsync(subscriber, index, 20);
-
-        await PipelinePublishesAsync(publisher, index, 1000);
-        await subscriber.WaitForAsync(l => l.NotificationCount >= 20_000, "20,000 notifications across nodes");
-
-        AssertAllExactlyOnce(subscriber, channels, 1000);
-        Assert.That(nodeB.Services.GetRequiredService<ApiMetrics>().SlowConsumersClosed, Is.Zero);
+        await OneSubscriberOnTwentyRoomsAsync(subscriberNode: nodeB, publisherNode: nodeA);
     }
 
     [Test]
@@ -50,36 +38,7 @@ public sealed class ClusterBurstTests
         var (a, b) = await StartTwoNodesAsync(redis);
         await using var nodeA = a;
         await using var nodeB = b;
-        var index = Unique("xburst");
-        var subscribers = new List<(FrameLedger Ledger, List<string> Channels)>();
-        try
-        {
-            for (var s = 0; s < 20; s++)
-            {
-                var ledger = await FrameLedger.ConnectAsync((s % 2 == 0 ? nodeA : nodeB).WebSocketUri);
-                subscribers.Add((ledger, await SubscribeRoomsAsync(ledger, index, 10)));
-            }
-
-            await using var publisher = await FrameLedger.ConnectAsync(nodeA.WebSocketUri);
-            await PipelinePublishesAsync(publisher, index, 500);
-            foreach (var (ledger, _) in subscribers)
-            {
-                await ledger.WaitForAsync(l => l.NotificationCount >= 5_000, "5,000 notifications per subscriber");
-            }
-
-            Assert.That(subscribers.Sum(s => s.Ledger.NotificationCount), Is.EqualTo(100_000));
-            foreach (var (ledger, channels) in subscribers)
-            {
-                AssertAllExactlyOnce(ledger, channels, 500);
-            }
-        }
-        finally
-        {
-            foreach (var (ledger, _) in subscribers)
-            {
-                await ledger.DisposeAsync();
-            }
-        }
+        await TwentySubscribersOnTenRoomsAsync(s => s % 2 == 0 ? nodeA : nodeB, publisherNode: nodeA);
     }
 
     [Test]

@@ -67,9 +67,22 @@ public sealed class BurstDeliveryTests
     public async Task OneSubscriberOnTwentyRooms_GetsEveryNotificationOfAThousandPipelinedPublishes()
     {
         await using var server = await TestServer.StartAsync();
+        await OneSubscriberOnTwentyRoomsAsync(server, server);
+    }
+
+    [Test]
+    public async Task TwentySubscribersOnTenRooms_GetEveryNotificationOfFiveHundredPipelinedPublishes()
+    {
+        await using var server = await TestServer.StartAsync();
+        await TwentySubscribersOnTenRoomsAsync(_ => server, server);
+    }
+
+    /// <summary>One subscriber on 20 rooms, 1,000 publishes pipelined (on the same node or another): 20,000 notifications, exactly once.</summary>
+    internal static async Task OneSubscriberOnTwentyRoomsAsync(TestServer subscriberNode, TestServer publisherNode)
+    {
         var index = Unique("burst");
-        await using var subscriber = await FrameLedger.ConnectAsync(server.WebSocketUri);
-        await using var publisher = await FrameLedger.ConnectAsync(server.WebSocketUri);
+        await using var subscriber = await FrameLedger.ConnectAsync(subscriberNode.WebSocketUri);
+        await using var publisher = await FrameLedger.ConnectAsync(publisherNode.WebSocketUri);
         var channels = await SubscribeRoomsAsync(subscriber, index, 20);
 
         await PipelinePublishesAsync(publisher, index, 1000);
@@ -77,24 +90,23 @@ public sealed class BurstDeliveryTests
 
         AssertAllExactlyOnce(subscriber, channels, 1000);
         Assert.That(publisher.IsReading, Is.True, publisher.State);
-        Assert.That(server.Services.GetRequiredService<ApiMetrics>().SlowConsumersClosed, Is.Zero);
+        Assert.That(subscriberNode.Services.GetRequiredService<ApiMetrics>().SlowConsumersClosed, Is.Zero);
     }
 
-    [Test]
-    public async Task TwentySubscribersOnTenRooms_GetEveryNotificationOfFiveHundredPipelinedPublishes()
+    /// <summary>20 subscribers on 10 rooms each (subscriber s on <paramref name="nodeOf"/>(s)), 500 publishes pipelined: 100,000, exactly once.</summary>
+    internal static async Task TwentySubscribersOnTenRoomsAsync(Func<int, TestServer> nodeOf, TestServer publisherNode)
     {
-        await using var server = await TestServer.StartAsync();
         var index = Unique("burst");
         var subscribers = new List<(FrameLedger Ledger, List<string> Channels)>();
         try
         {
             for (var s = 0; s < 20; s++)
             {
-                var ledger = await FrameLedger.ConnectAsync(server.WebSocketUri);
+                var ledger = await FrameLedger.ConnectAsync(nodeOf(s).WebSocketUri);
                 subscribers.Add((ledger, await SubscribeRoomsAsync(ledger, index, 10)));
             }
 
-            await using var publisher = await FrameLedger.ConnectAsync(server.WebSocketUri);
+            await using var publisher = await FrameLedger.ConnectAsync(publisherNode.WebSocketUri);
             await PipelinePublishesAsync(publisher, index, 500);
             foreach (var (ledger, _) in subscribers)
             {
@@ -107,7 +119,7 @@ public sealed class BurstDeliveryTests
                 AssertAllExactlyOnce(ledger, channels, 500);
             }
 
-            Assert.That(server.Services.GetRequiredService<ApiMetrics>().SlowConsumersClosed, Is.Zero);
+            Assert.That(Enumerable.Range(0, 20).Select(nodeOf).Distinct().Sum(n => n.Services.GetRequiredService<ApiMetrics>().SlowConsumersClosed), Is.Zero);
         }
         finally
         {

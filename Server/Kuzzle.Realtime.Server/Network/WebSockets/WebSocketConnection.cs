@@ -51,6 +51,7 @@ public sealed class WebSocketConnection : IConnectionInfo, IDisposable
     private long _queuedBytes;
     private int _sending;
     private int _closed;
+    private int _tooSlow;
     private long _lastInboundTicks;
     private long _writeStartedTicks;
     private long _rateWindow;
@@ -204,7 +205,8 @@ public sealed class WebSocketConnection : IConnectionInfo, IDisposable
     /// <param name="why">Which limit was hit, for the log.</param>
     public void CloseAsTooSlow(string why)
     {
-        if (Volatile.Read(ref _closed) != 0)
+        // Several limits may trip at once (byte budget, stall sweep, node-wide cap): the socket is reported and closed once.
+        if (Volatile.Read(ref _closed) != 0 || Interlocked.Exchange(ref _tooSlow, 1) != 0)
         {
             return;
         }
