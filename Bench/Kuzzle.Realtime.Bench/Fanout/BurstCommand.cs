@@ -52,11 +52,11 @@ public static class BurstCommand
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         long delivered = 0;
         var readers = Enumerable.Range(0, subscribers)
-            .Select(i => ReadAsync(sockets[i], ledgers[i].Record, () => Interlocked.Increment(ref delivered), stop.Token))
+            .Select(i => FrameReader.ReadAsync(sockets[i], ledgers[i].Record, () => Interlocked.Increment(ref delivered), stop.Token))
             .ToArray();
         using var publisher = await WebSocketConnector.ConnectAsync(server.Url, timeout, cancellationToken);
         long answers = 0;
-        var answerReader = ReadAsync(publisher, IsSuccessfulAnswer, () => Interlocked.Increment(ref answers), stop.Token);
+        var answerReader = FrameReader.ReadAsync(publisher, IsSuccessfulAnswer, () => Interlocked.Increment(ref answers), stop.Token);
 
         var peakRssKiB = ProcStats.Memory(server.Pid)?.RssKiB ?? 0;
         var cpuBefore = ProcStats.CpuSeconds(server.Pid) ?? 0;
@@ -148,34 +148,6 @@ public static class BurstCommand
         }
 
         return channels;
-    }
-
-    /// <summary>Handles one received message; returns true when it counts.</summary>
-    private delegate bool FrameHandler(ReadOnlySpan<byte> frame);
-
-    // Reads until the run stops or the server drops the socket (counted as a disconnect), calling onCounted for each counted frame.
-    private static async Task ReadAsync(ClientWebSocket socket, FrameHandler handle, Action onCounted, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[8192];
-        try
-        {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                var r = await socket.ReceiveAsync(buffer.AsMemory(), cancellationToken);
-                if (r.MessageType == WebSocketMessageType.Close)
-                {
-                    return;
-                }
-
-                if (r.EndOfMessage && handle(buffer.AsSpan(0, r.Count)))
-                {
-                    onCounted();
-                }
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
-        {
-        }
     }
 
     private static bool IsSuccessfulAnswer(ReadOnlySpan<byte> frame) => frame.IndexOf("\"status\":200"u8) >= 0;
