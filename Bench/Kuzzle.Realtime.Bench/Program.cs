@@ -19,6 +19,8 @@ public static class Program
           compare-idle  --connections 15000 [--rounds 1] [--server-dll PATH] [--json out.json]
           koncorde      filter-engine micro-benchmarks
           fanout        --subscribers 10000 --messages 50 [--ramp 200] [--server-dll PATH]
+          burst         --subscribers 1000 --rooms 5 --publishes 200 [--ramp 100] [--timeout 60] [--server-dll PATH]
+                        N subscribers x R rooms, P publishes pipelined: delivered/expected, disconnects, frames per CPU-s
           cluster-fanout  --subscribers 1000 --messages 200 [--revocations 100] [--ramp 200] [--server-dll PATH]
                         one node alone vs two nodes + redis (A -> A, A -> B); revocation delay A -> B
           pipeline      per-request time and allocations of parse → funnel → envelope [--iterations N]
@@ -72,6 +74,7 @@ public static class Program
                 "compare-idle" => await CompareIdleCommand.RunAsync(cli, rest, ct),
                 "compare-auth" => await CompareAuthCommand.RunAsync(cli, rest, ct),
                 "fanout" => await Fanout.FanoutCommand.RunAsync(cli, ct),
+                "burst" => await Fanout.BurstCommand.RunAsync(cli, ct),
                 "cluster-fanout" => await Fanout.ClusterFanoutCommand.RunAsync(cli, ct),
                 _ => throw new UsageException($"unknown command '{command}'"),
             };

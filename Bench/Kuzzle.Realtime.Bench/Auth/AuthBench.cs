@@ -208,5 +208,9 @@ public static class AuthBench
         public string? Origin => null;
 
         public bool IsAlive => true;
+
+        public bool IsPersistent => protocol == "websocket";
+
+        public void Post(Kuzzle.Realtime.Server.Network.Buffers.OutboundFrame frame) => frame.Release();
     }
 }

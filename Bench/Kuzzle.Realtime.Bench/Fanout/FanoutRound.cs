@@ -106,36 +106,23 @@ public static class FanoutRound
 
     private static double CpuSeconds(IReadOnlyList<int> pids) => pids.Sum(p => ProcStats.CpuSeconds(p) ?? 0);
 
-    private static async Task ReadAsync(
-        ClientWebSocket socket, long[] sentAt, int[] received, LatencyHistogram histogram, Action onDelivered, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[8192];
-        try
-        {
-            while (!cancellationToken.IsCancellationRequested)
+    private static Task ReadAsync(
+        ClientWebSocket socket, long[] sentAt, int[] received, LatencyHistogram histogram, Action onDelivered, CancellationToken cancellationToken) =>
+        FrameReader.ReadAsync(
+            socket,
+            frame =>
             {
-                var r = await socket.ReceiveAsync(buffer.AsMemory(), cancellationToken);
-                if (r.MessageType == WebSocketMessageType.Close)
-                {
-                    return;
-                }
-
                 var now = Stopwatch.GetTimestamp();
-                var span = buffer.AsSpan(0, r.Count);
-                var at = span.IndexOf(SeqKey);
-                if (at < 0 || !Utf8Parser.TryParse(span[(at + SeqKey.Length)..], out int seq, out _) || seq < 0 || seq >= received.Length)
+                var at = frame.IndexOf(SeqKey);
+                if (at < 0 || !Utf8Parser.TryParse(frame[(at + SeqKey.Length)..], out int seq, out _) || seq < 0 || seq >= received.Length)
                 {
-                    continue;
+                    return false;
                 }
 
                 Interlocked.Increment(ref received[seq]);
-                onDelivered();
                 histogram.Record((long)((now - Volatile.Read(ref sentAt[seq])) * 1_000_000.0 / Stopwatch.Frequency));
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
-        {
-            // The round is over.
-        }
-    }
+                return true;
+            },
+            onDelivered,
+            cancellationToken);
 }

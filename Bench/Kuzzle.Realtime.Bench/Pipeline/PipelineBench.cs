@@ -90,5 +90,9 @@ public static class PipelineBench
         public string? Origin => null;
 
         public bool IsAlive => true;
+
+        public bool IsPersistent => true;
+
+        public void Post(Kuzzle.Realtime.Server.Network.Buffers.OutboundFrame frame) => frame.Release();
     }
 }

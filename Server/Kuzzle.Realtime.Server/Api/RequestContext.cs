@@ -21,6 +21,18 @@ public interface IConnectionInfo
 
     /// <summary>False once the connection is gone: its requests are dropped.</summary>
     bool IsAlive { get; }
+
+    /// <summary>
+    /// True when the connection outlives its requests (a socket): it can hold subscriptions, be linked to a token and receive
+    /// frames nobody asked for (notifications, token expiry). False for a request-scoped connection (HTTP).
+    /// </summary>
+    bool IsPersistent { get; }
+
+    /// <summary>
+    /// Queues a frame for the client without waiting (a slow client never blocks the caller); the frame is released in every case.
+    /// A connection that is not <see cref="IsPersistent"/> cannot receive unsolicited frames and only releases it.
+    /// </summary>
+    void Post(Network.Buffers.OutboundFrame frame);
 }
 
 /// <summary>The authenticated identity of a request.</summary>

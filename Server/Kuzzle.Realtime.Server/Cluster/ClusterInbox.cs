@@ -13,7 +13,8 @@ namespace Kuzzle.Realtime.Server.Cluster;
 /// it missed as one burst. Handing the burst to sockets at once would overflow their send queues and close, as slow consumers,
 /// subscribers that do read. So after each message the loop waits, at most <see cref="ClusterOptions.SlowSubscriberWait"/>, for the
 /// sockets it left half full. Bounded: while <see cref="ClusterOptions.InboundQueueSize"/> messages are waiting, the loop stops
-/// waiting, and a subscriber that really reads slower than the publish rate overflows and is closed (the slow-consumer policy).
+/// waiting, and a subscriber that really reads slower than the publish rate overflows and is closed (the slow-consumer policy); one
+/// that reads nothing at all is not waited for again once its writes have been stuck longer than the bound.
 /// </remarks>
 internal sealed class ClusterInbox
 {
@@ -75,6 +76,13 @@ internal sealed class ClusterInbox
             if (_queue.Reader.Count >= _capacity)
             {
                 return;
+            }
+
+            // A socket whose writes have made no progress for longer than the pacing bound does not read: waiting for it again would
+            // hold every cross-node message for the whole bound. It is left to its byte budget and stall timeout.
+            if (connection.StalledMilliseconds > _wait.TotalMilliseconds)
+            {
+                continue;
             }
 
             try

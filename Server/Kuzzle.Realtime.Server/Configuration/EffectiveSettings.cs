@@ -26,6 +26,9 @@ public sealed class EffectiveSettings
     /// <summary>WebSocket idle timeout.</summary>
     public TimeSpan IdleTimeout { get; }
 
+    /// <summary>Settings accepted but ignored or doubtful: logged as warnings at startup.</summary>
+    public IReadOnlyList<string> Warnings { get; private init; } = [];
+
     /// <summary>Validates the options; the returned errors are one line each, fit to print.</summary>
     public static EffectiveSettings Create(KuzzleOptions options, out IReadOnlyList<string> errors)
     {
@@ -59,8 +62,8 @@ public sealed class EffectiveSettings
 
         var ws = server.WebSocket;
         RequireAtLeast(list, "Kuzzle:Server:WebSocket:MaxConnections", ws.MaxConnections, 1);
-        RequireAtLeast(list, "Kuzzle:Server:WebSocket:SendQueueFrames", ws.SendQueueFrames, 1);
         RequireAtLeast(list, "Kuzzle:Server:WebSocket:SendQueueBytes", ws.SendQueueBytes, 1024);
+        RequireAtLeast(list, "Kuzzle:Server:WebSocket:SendStallTimeout", ws.SendStallTimeout, 100);
         RequireAtLeast(list, "Kuzzle:Server:WebSocket:MaxPendingRequestsPerConnection", ws.MaxPendingRequestsPerConnection, 1);
         RequireAtLeast(list, "Kuzzle:Server:WebSocket:MaxJsonDepth", ws.MaxJsonDepth, 2);
         RequireAtLeast(list, "Kuzzle:Server:WebSocket:RateLimit", ws.RateLimit, 0);
@@ -83,6 +86,7 @@ public sealed class EffectiveSettings
         RequireAtLeast(list, "Kuzzle:Limits:ConcurrentRequests", limits.ConcurrentRequests, 1);
         RequireAtLeast(list, "Kuzzle:Limits:RequestsBufferSize", limits.RequestsBufferSize, 1);
         RequireAtLeast(list, "Kuzzle:Limits:RequestsBufferWarningThreshold", limits.RequestsBufferWarningThreshold, 1);
+        RequireAtLeast(list, "Kuzzle:Limits:SendQueueTotalBytes", limits.SendQueueTotalBytes, 0);
         RequireAtLeast(list, "Kuzzle:Limits:LoginsPerSecond", limits.LoginsPerSecond, 1);
         RequireAtLeast(list, "Kuzzle:Limits:SubscriptionConditionsCount", limits.SubscriptionConditionsCount, 1);
         RequireAtLeast(list, "Kuzzle:Limits:SubscriptionMinterms", limits.SubscriptionMinterms, 0);
@@ -110,7 +114,13 @@ public sealed class EffectiveSettings
 
         errors = list;
         var idle = ws.IdleTimeout < 1000 ? 60_000 : ws.IdleTimeout;
-        return new EffectiveSettings(options, maxRequest, maxFile, idle);
+        var warnings = new List<string>();
+        if (ws.SendQueueFrames is not null)
+        {
+            warnings.Add("Kuzzle:Server:WebSocket:SendQueueFrames is ignored: send queues are bounded by bytes (SendQueueBytes) and time (SendStallTimeout).");
+        }
+
+        return new EffectiveSettings(options, maxRequest, maxFile, idle) { Warnings = warnings };
     }
 
     /// <summary>The effective limits, for the startup line.</summary>
@@ -122,7 +132,7 @@ public sealed class EffectiveSettings
         sb.Append(CultureInfo.InvariantCulture, $" maxConnections={s.WebSocket.MaxConnections}");
         sb.Append(CultureInfo.InvariantCulture, $" concurrentRequests={Options.Limits.ConcurrentRequests}");
         sb.Append(CultureInfo.InvariantCulture, $" requestsBufferSize={Options.Limits.RequestsBufferSize}");
-        sb.Append(CultureInfo.InvariantCulture, $" sendQueue={s.WebSocket.SendQueueFrames}frames/{s.WebSocket.SendQueueBytes}B");
+        sb.Append(CultureInfo.InvariantCulture, $" sendQueue={s.WebSocket.SendQueueBytes}B/{s.WebSocket.SendStallTimeout}ms");
         sb.Append(CultureInfo.InvariantCulture, $" idleTimeout={IdleTimeout.TotalMilliseconds}ms");
         sb.Append(CultureInfo.InvariantCulture, $" wsRateLimit={(s.WebSocket.RateLimit == 0 ? "off" : s.WebSocket.RateLimit + "/s")}");
         return sb.ToString();

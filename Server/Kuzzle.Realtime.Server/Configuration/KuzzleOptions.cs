@@ -105,11 +105,16 @@ public sealed class WebSocketOptions
     /// <summary>Most simultaneous WebSocket connections; further upgrades get 503.</summary>
     public int MaxConnections { get; set; } = 16_384;
 
-    /// <summary>Most frames waiting to be sent to one socket; beyond it the socket is closed with 1011 (client too slow).</summary>
-    public int SendQueueFrames { get; set; } = 50;
+    /// <summary>No longer used (queues are bounded by bytes and time); accepted so old configurations start, with a warning.</summary>
+    public int? SendQueueFrames { get; set; }
 
-    /// <summary>Most bytes waiting to be sent to one socket; beyond it the socket is closed with 1011.</summary>
-    public int SendQueueBytes { get; set; } = 4 * 1024 * 1024;
+    /// <summary>Most bytes waiting to be sent to one socket; beyond it the socket is closed with 1011 (client too slow).</summary>
+    public int SendQueueBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Longest a socket's writes may wait on a client that reads nothing, in ms; then the socket is closed with 1011 (client too slow).
+    /// </summary>
+    public int SendStallTimeout { get; set; } = 15_000;
 
     /// <summary>Most requests of one socket executing at once; the socket is not read while it is reached.</summary>
     public int MaxPendingRequestsPerConnection { get; set; } = 64;
@@ -185,6 +190,12 @@ public sealed class LimitsOptions
 
     /// <summary>Buffer length that logs an overload warning.</summary>
     public int RequestsBufferWarningThreshold { get; set; } = 5_000;
+
+    /// <summary>
+    /// Most bytes all sockets' send queues may hold together; when reached, the largest queues are closed first (1011). 0 = a quarter of
+    /// the memory available to the process.
+    /// </summary>
+    public long SendQueueTotalBytes { get; set; }
 
     /// <summary>Logins per connection per second.</summary>
     public int LoginsPerSecond { get; set; } = 1;

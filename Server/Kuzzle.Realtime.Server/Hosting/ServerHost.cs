@@ -137,6 +137,7 @@ public static class ServerHost
         services.AddSingleton<ResponseFrames>();
         services.AddSingleton<StatsRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<StatsRecorder>());
+        services.AddSingleton(_ => new SendQueueBudget(options.Limits.SendQueueTotalBytes));
         services.AddSingleton<ConnectionRegistry>();
         services.AddHostedService(sp => sp.GetRequiredService<ConnectionRegistry>());
         services.AddSingleton<TokenLinks>();
@@ -185,6 +186,22 @@ public static class ServerHost
         strategyUsers.Attach(app.Services.GetRequiredService<Kuzzle.Realtime.Security.Store.SecurityStore>());
         storage.RegisterHealth(app.Services.GetRequiredService<ServiceHealth>());
         app.Services.GetRequiredService<KuzzleInstruments>(); // publishes the instruments before the first listener asks
+        var configurationLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Kuzzle.Realtime.Configuration");
+        foreach (var warning in settings.Warnings)
+        {
+            configurationLog.LogWarning("{Warning}", warning);
+        }
+
+        // Before the WebSocket middleware takes the upgrade feature: WebSockets are created over a stream that batches their writes.
+        app.Use((context, next) =>
+        {
+            if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade)
+            {
+                context.Features.Set<Microsoft.AspNetCore.Http.Features.IHttpUpgradeFeature>(new BatchedUpgradeFeature(upgrade));
+            }
+
+            return next(context);
+        });
         app.UseWebSockets(new Microsoft.AspNetCore.Builder.WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
         var ws = app.Services.GetRequiredService<WebSocketEndpoint>();
         var http = app.Services.GetRequiredService<HttpEndpoint>();

@@ -41,7 +41,7 @@ public sealed class LoginThrottle
         ArgumentNullException.ThrowIfNull(connection);
 
         // Every HTTP request is its own connection (as in Kuzzle): the per-connection limit only binds persistent sockets.
-        if (connection.Protocol == "websocket" && !TryCountConnectionLogin(connection.Id))
+        if (connection.IsPersistent && !TryCountConnectionLogin(connection.Id))
         {
             throw KuzzleErrors.Api.Process.TooManyLoginsRequests.Create();
         }

@@ -55,7 +55,7 @@ public sealed class TokenLinks : BackgroundService
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(token);
-        if (connection.Protocol != "websocket")
+        if (!connection.IsPersistent)
         {
             return new UserIdentity(token.Kuid, token);
         }

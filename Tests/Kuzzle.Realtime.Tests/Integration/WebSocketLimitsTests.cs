@@ -87,7 +87,7 @@ public sealed class WebSocketLimitsTests
     [Test]
     public async Task ClientThatNeverReads_IsDisconnected_WithBoundedQueue()
     {
-        await using var server = await TestServer.StartAsync("--Kuzzle:Server:WebSocket:SendQueueFrames=4", "--Kuzzle:Server:WebSocket:SendQueueBytes=4096");
+        await using var server = await TestServer.StartAsync("--Kuzzle:Server:WebSocket:SendQueueBytes=4096", "--Kuzzle:Server:WebSocket:SendStallTimeout=1000");
 
         // A raw TCP client that upgrades, then sends requests with big responses and never reads.
         using var tcp = new TcpClient();

@@ -192,7 +192,7 @@ public sealed class RealtimeController(HotelClerk clerk, Notifier notifier, IRig
         var users = ParseScope(input, "users", NotificationScope.None, KuzzleErrors.Core.Realtime.InvalidUsers);
         return new SubscribeRequest(
             context.Connection.Id,
-            context.Connection is WebSocketConnection && context.Connection.IsAlive,
+            context.Connection.IsPersistent && context.Connection.IsAlive,
             scope,
             users,
             input.Volatile,

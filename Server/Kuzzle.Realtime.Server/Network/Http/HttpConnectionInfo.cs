@@ -14,4 +14,9 @@ internal sealed class HttpConnectionInfo(string id, string remoteAddress, string
     public string? Origin { get; } = origin;
 
     public bool IsAlive => !aborted.IsCancellationRequested;
+
+    public bool IsPersistent => false;
+
+    // An HTTP response answers one request: there is no channel for a frame nobody asked for.
+    public void Post(Buffers.OutboundFrame frame) => frame.Release();
 }

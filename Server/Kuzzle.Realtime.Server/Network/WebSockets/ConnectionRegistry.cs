@@ -7,24 +7,28 @@ using Microsoft.Extensions.Hosting;
 namespace Kuzzle.Realtime.Server.Network.WebSockets;
 
 /// <summary>
-/// Live WebSocket connections: admission under <c>MaxConnections</c>, one timer that drops idle sockets (cheaper than a timer per
-/// socket), and the close-all on shutdown. Other components hear about departures through <see cref="Disconnected"/>.
+/// Live WebSocket connections: admission under <c>MaxConnections</c>, one timer that drops idle sockets and closes stalled ones
+/// (cheaper than a timer per socket), the node-wide send queue cap (largest queues closed first), and the close-all on shutdown. Other components hear about departures through <see cref="Disconnected"/>.
 /// </summary>
 public sealed class ConnectionRegistry : BackgroundService
 {
     private readonly ConcurrentDictionary<string, WebSocketConnection> _connections = new(StringComparer.Ordinal);
     private readonly int _maxConnections;
     private readonly long _idleTimeoutMs;
+    private readonly long _stallTimeoutMs;
     private readonly ApiMetrics _metrics;
     private int _count;
 
     /// <summary>Creates the registry.</summary>
-    public ConnectionRegistry(EffectiveSettings settings, ApiMetrics metrics)
+    public ConnectionRegistry(EffectiveSettings settings, ApiMetrics metrics, SendQueueBudget sendQueues)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(sendQueues);
         _maxConnections = settings.Options.Server.WebSocket.MaxConnections;
         _idleTimeoutMs = (long)settings.IdleTimeout.TotalMilliseconds;
+        _stallTimeoutMs = settings.Options.Server.WebSocket.SendStallTimeout;
         _metrics = metrics;
+        sendQueues.Exceeded += CloseLargestQueues;
     }
 
     /// <summary>Raised after a connection is gone (subscriptions and token links are dropped by listeners).</summary>
@@ -72,6 +76,26 @@ public sealed class ConnectionRegistry : BackgroundService
     /// <summary>Finds a connection by id.</summary>
     public bool TryGet(string id, out WebSocketConnection connection) => _connections.TryGetValue(id, out connection!);
 
+    // The node-wide cap is reached: the sockets holding the most unsent bytes are closed (1011) until the total is back under it.
+    private void CloseLargestQueues(SendQueueBudget budget)
+    {
+        var excess = budget.Queued - budget.Limit;
+        if (excess <= 0)
+        {
+            return;
+        }
+
+        foreach (var c in _connections.Values.Where(c => c.QueuedBytes > 0).OrderByDescending(c => c.QueuedBytes))
+        {
+            excess -= c.QueuedBytes;
+            c.CloseAsTooSlow("node-wide send queues over " + budget.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture) + " bytes");
+            if (excess <= 0)
+            {
+                return;
+            }
+        }
+    }
+
     /// <summary>Closes every connection with 1001 (going away).</summary>
     public async Task CloseAllAsync()
     {
@@ -82,8 +106,8 @@ public sealed class ConnectionRegistry : BackgroundService
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // One sweep a second: Kuzzle's idle timeout has a granularity of seconds too.
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        // One sweep a second (Kuzzle's idle timeout has a granularity of seconds too), more often for a short stall timeout.
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Clamp(_stallTimeoutMs / 4, 50, 1000)));
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -93,6 +117,10 @@ public sealed class ConnectionRegistry : BackgroundService
                     if (c.IdleMilliseconds > _idleTimeoutMs)
                     {
                         _ = c.CloseAsync(CloseReason.Idle, WebSocketCloseStatus.PolicyViolation, "Idle timeout");
+                    }
+                    else if (c.StalledMilliseconds > _stallTimeoutMs)
+                    {
+                        c.CloseAsTooSlow("nothing sent for " + _stallTimeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture) + " ms");
                     }
                 }
             }

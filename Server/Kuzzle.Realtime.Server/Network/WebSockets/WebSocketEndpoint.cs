@@ -6,8 +6,10 @@ using Kuzzle.Realtime.Server.Api;
 using Kuzzle.Realtime.Server.Configuration;
 using Kuzzle.Realtime.Server.Diagnostics;
 using Kuzzle.Realtime.Server.Network.Buffers;
+using Kuzzle.Realtime.Server.Security;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace Kuzzle.Realtime.Server.Network.WebSockets;
@@ -19,6 +21,7 @@ namespace Kuzzle.Realtime.Server.Network.WebSockets;
 public sealed partial class WebSocketEndpoint
 {
     private const int InitialReceiveBuffer = 4096;
+    private const int YieldEvery = 16;
 
     private readonly Funnel _funnel;
     private readonly ConnectionRegistry _registry;
@@ -29,15 +32,22 @@ public sealed partial class WebSocketEndpoint
     private readonly int _rateLimit;
     private readonly int _maxPending;
     private readonly int _maxDepth;
-    private readonly int _maxQueuedFrames;
-    private readonly long _maxQueuedBytes;
+    private readonly SendQueuePolicy _sendQueue;
+    private readonly TokenLinks _tokenLinks;
     private readonly bool _cookieAuthentication;
     private readonly bool _compression;
     private long _nextId;
 
     /// <summary>Creates the endpoint.</summary>
     public WebSocketEndpoint(
-        Funnel funnel, ConnectionRegistry registry, ResponseFrames frames, ApiMetrics metrics, EffectiveSettings settings, ILogger<WebSocketEndpoint> logger)
+        Funnel funnel,
+        ConnectionRegistry registry,
+        ResponseFrames frames,
+        ApiMetrics metrics,
+        EffectiveSettings settings,
+        SendQueueBudget sendQueues,
+        TokenLinks tokenLinks,
+        ILogger<WebSocketEndpoint> logger)
     {
         ArgumentNullException.ThrowIfNull(settings);
         _funnel = funnel;
@@ -50,8 +60,8 @@ public sealed partial class WebSocketEndpoint
         _rateLimit = ws.RateLimit;
         _maxPending = ws.MaxPendingRequestsPerConnection;
         _maxDepth = ws.MaxJsonDepth;
-        _maxQueuedFrames = ws.SendQueueFrames;
-        _maxQueuedBytes = ws.SendQueueBytes;
+        _sendQueue = new SendQueuePolicy(ws.SendQueueBytes, TimeSpan.FromMilliseconds(ws.SendStallTimeout), sendQueues);
+        _tokenLinks = tokenLinks;
         _cookieAuthentication = settings.Options.Server.Http.CookieAuthentication;
         _compression = ws.Compression;
     }
@@ -91,12 +101,12 @@ public sealed partial class WebSocketEndpoint
             });
             var id = "ws-" + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
             var origin = http.Request.Headers.Origin.Count > 0 ? http.Request.Headers.Origin.ToString() : null;
-            connection = new WebSocketConnection(
-                id, socket, http.Connection.RemoteIpAddress?.ToString() ?? "unknown", origin, _maxQueuedFrames, _maxQueuedBytes)
+            var stream = (http.Features.Get<IHttpUpgradeFeature>() as BatchedUpgradeFeature)?.Stream;
+            connection = new WebSocketConnection(id, socket, stream, http.Connection.RemoteIpAddress?.ToString() ?? "unknown", origin, _sendQueue)
             {
                 CookieToken = cookieToken,
             };
-            connection.SlowConsumerDetected += _ => _metrics.CountSlowConsumerClosed();
+            connection.TooSlow += OnTooSlow;
             _registry.Add(connection);
             await ReceiveLoopAsync(connection, socket);
         }
@@ -122,10 +132,24 @@ public sealed partial class WebSocketEndpoint
     {
         var pending = new PendingRequests(_maxPending);
         var abort = connection.Aborted;
+        var readWithoutWaiting = 0;
         while (true)
         {
             // Wait for the next frame without holding a buffer, so an idle socket costs no receive memory.
-            var probe = await socket.ReceiveAsync(Memory<byte>.Empty, abort);
+            var receiving = socket.ReceiveAsync(Memory<byte>.Empty, abort);
+            if (!receiving.IsCompleted)
+            {
+                readWithoutWaiting = 0;
+            }
+            else if (++readWithoutWaiting == YieldEvery)
+            {
+                // A client pipelining a burst keeps this loop busy without ever waiting: let the senders it fed (its subscribers'
+                // queues, queued on the thread pool) run before reading more, so a burst is paced by delivery instead of piling up.
+                readWithoutWaiting = 0;
+                await Task.Yield();
+            }
+
+            var probe = await receiving;
             if (probe.MessageType == WebSocketMessageType.Close)
             {
                 await CloseHandshakeAsync(socket);
@@ -187,6 +211,13 @@ public sealed partial class WebSocketEndpoint
             if (pending.IsFull)
             {
                 await pending.WaitForRoomAsync();
+            }
+
+            // A client that sends faster than it reads its answers is not read either until they drain: TCP slows it down, instead of
+            // its queue growing until it is closed as too slow.
+            if (connection.IsCongested)
+            {
+                await connection.WaitUncongestedAsync(abort);
             }
         }
     }
@@ -331,6 +362,16 @@ public sealed partial class WebSocketEndpoint
             }
         }
     }
+
+    private void OnTooSlow(WebSocketConnection connection, string why)
+    {
+        _metrics.CountSlowConsumerClosed();
+        LogTooSlow(_logger, connection.Id, _tokenLinks.LinkedToken(connection.Id)?.Kuid ?? "-1", connection.RemoteAddress, why, connection.QueuedBytes);
+    }
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Warning,
+        Message = "Closing WebSocket {Connection} of user {User} ({Address}) with 1011: client too slow ({Why}; {QueuedBytes} bytes unsent)")]
+    private static partial void LogTooSlow(ILogger logger, string connection, string user, string address, string why, long queuedBytes);
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Error, Message = "Unexpected error while completing a WebSocket request")]
     private static partial void LogUnexpected(ILogger logger, Exception exception);
