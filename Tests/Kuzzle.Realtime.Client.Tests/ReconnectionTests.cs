@@ -1,0 +1,215 @@
+using System.Text.Json.Nodes;
+using Kuzzle.Realtime.Client.Tests.Support;
+
+namespace Kuzzle.Realtime.Client.Tests;
+
+/// <summary>
+/// Reliability under a real server that goes away: stopped and started again on the same port with the same embedded store
+/// (tokens and users survive), or cut off by a frozen network.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class ReconnectionTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+
+    private static Task<T> Next<T>(TaskCompletionSource<T> source) => source.Task.WaitAsync(Patience);
+
+    private static Task Next(TaskCompletionSource source) => source.Task.WaitAsync(Patience);
+
+    [Test]
+    public async Task After_a_server_restart_the_client_reconnects_keeps_its_token_and_every_room_is_subscribed_again()
+    {
+        await using var server = await RealServer.StartAsync();
+        await using (var setup = await server.ConnectAsync())
+        {
+            await Users.CreateAsync(setup, "restart-user", "restart", "restart-password-1");
+        }
+
+        await using var client = await server.ConnectAsync();
+        await client.Auth.LoginAsync("local", Users.Local("restart", "restart-password-1"));
+        var jwt = client.Jwt;
+        var received = new TaskCompletionSource<Notification>();
+        var roomId = await client.Realtime.SubscribeAsync("rc", "handler", new JsonObject(), n => received.TrySetResult(n));
+        await using var stream = await client.Realtime.SubscribeStreamAsync("rc", "stream", new JsonObject { ["exists"] = "tag" });
+        var disconnected = new TaskCompletionSource<KuzzleDisconnectedEventArgs>();
+        var reconnected = new TaskCompletionSource();
+        client.Disconnected += (_, e) => disconnected.TrySetResult(e);
+        client.Reconnected += (_, _) => reconnected.TrySetResult();
+
+        await server.StopAsync();
+        var lost = await Next(disconnected);
+        Assert.That(client.State, Is.EqualTo(KuzzleClientState.Reconnecting));
+        await server.RestartAsync();
+        await Next(reconnected);
+
+        await using var publisher = await server.ConnectAsync();
+        Assert.That(await publisher.Realtime.CountAsync(roomId), Is.EqualTo(1));
+        await publisher.Realtime.PublishAsync("rc", "handler", new JsonObject { ["after"] = "restart" });
+        await publisher.Realtime.PublishAsync("rc", "stream", new JsonObject { ["tag"] = "restart" });
+        var viaHandler = await Next(received);
+        var viaStream = await stream.ReadAsync().AsTask().WaitAsync(Patience);
+        var me = await client.Auth.GetCurrentUserAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(lost.WillReconnect, Is.True);
+            Assert.That(client.State, Is.EqualTo(KuzzleClientState.Connected));
+            Assert.That(client.Jwt, Is.EqualTo(jwt));
+            Assert.That(me.Id, Is.EqualTo("restart-user"));
+            Assert.That(viaHandler.Source.GetProperty("after").GetString(), Is.EqualTo("restart"));
+            Assert.That(viaStream.Source.GetProperty("tag").GetString(), Is.EqualTo("restart"));
+        });
+    }
+
+    [Test]
+    public async Task Requests_made_while_the_server_is_down_wait_in_the_queue_and_are_answered_in_order_after_the_restart()
+    {
+        await using var server = await RealServer.StartAsync();
+        await using var client = await server.ConnectAsync(configure: o => o with { OfflineQueueMaxSize = 3 });
+        var collection = "queue-" + Guid.NewGuid().ToString("N")[..8];
+        await using var subscription = await client.Realtime.SubscribeStreamAsync("rc", collection, new JsonObject());
+        var disconnected = new TaskCompletionSource();
+        client.Disconnected += (_, _) => disconnected.TrySetResult();
+
+        await server.StopAsync();
+        await Next(disconnected);
+        var first = client.Realtime.PublishAsync("rc", collection, new JsonObject { ["n"] = 1 });
+        var second = client.Realtime.PublishAsync("rc", collection, new JsonObject { ["n"] = 2 });
+        var now = client.Server.NowAsync();
+        var overflow = (await Assert.ThrowsAsync<KuzzleException>(() => client.Server.NowAsync()))!;
+        var notQueuable = (await Assert.ThrowsAsync<KuzzleException>(() => client.QueryAsync(new KuzzleRequest("server", "now"), new QueryOptions { Queuable = false })))!;
+        Assert.That(client.QueuedRequests, Is.EqualTo(3));
+
+        await server.RestartAsync();
+        var published = await Task.WhenAll(first, second).WaitAsync(Patience);
+        var serverTime = await now.WaitAsync(Patience);
+        var n1 = await subscription.ReadAsync().AsTask().WaitAsync(Patience);
+        var n2 = await subscription.ReadAsync().AsTask().WaitAsync(Patience);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(overflow.Id, Is.EqualTo(ClientErrors.OfflineQueueFull));
+            Assert.That(notQueuable.Id, Is.EqualTo(ClientErrors.NotConnected));
+            Assert.That(published, Is.All.True);
+            Assert.That(serverTime, Is.GreaterThan(DateTimeOffset.UtcNow.AddMinutes(-1)));
+            Assert.That(n1.Source.GetProperty("n").GetInt32(), Is.EqualTo(1), "the subscription is restored before the queue is sent");
+            Assert.That(n2.Source.GetProperty("n").GetInt32(), Is.EqualTo(2));
+            Assert.That(client.QueuedRequests, Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task A_queued_request_older_than_the_queue_ttl_fails_with_timeout()
+    {
+        await using var server = await RealServer.StartAsync();
+        await using var client = await server.ConnectAsync(configure: o => o with
+        {
+            OfflineQueueTtl = TimeSpan.FromMilliseconds(300),
+            RequestTimeout = TimeSpan.FromMilliseconds(300),
+        });
+        var disconnected = new TaskCompletionSource();
+        client.Disconnected += (_, _) => disconnected.TrySetResult();
+
+        await server.StopAsync();
+        await Next(disconnected);
+        var error = (await Assert.ThrowsAsync<KuzzleException>(() => client.Server.NowAsync()))!;
+
+        Assert.That(error.Id, Is.EqualTo(ClientErrors.Timeout));
+    }
+
+    [Test]
+    public async Task Disconnect_during_reconnection_stops_it_and_fails_the_queue()
+    {
+        await using var server = await RealServer.StartAsync();
+        var client = await server.ConnectAsync();
+        var disconnected = new TaskCompletionSource();
+        client.Disconnected += (_, _) => disconnected.TrySetResult();
+        await server.StopAsync();
+        await Next(disconnected);
+        var queued = client.Server.NowAsync();
+
+        await client.DisconnectAsync();
+        var error = (await Assert.ThrowsAsync<KuzzleException>(() => queued))!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error.Id, Is.EqualTo(ClientErrors.NotConnected));
+            Assert.That(client.State, Is.EqualTo(KuzzleClientState.Disconnected));
+        });
+        await client.DisposeAsync();
+    }
+
+    [Test]
+    public async Task A_frozen_network_is_noticed_by_the_ping_within_two_periods_and_the_client_reconnects()
+    {
+        await using var server = await RealServer.StartAsync();
+        await using var proxy = new FreezableProxy(server.Port);
+        // Half a second: short enough to measure, long enough for a loaded machine to answer a ping in time.
+        var ping = TimeSpan.FromMilliseconds(500);
+        await using var client = new KuzzleClient(server.ClientOptions() with { Port = proxy.Port, PingInterval = ping });
+        await client.ConnectAsync();
+        var collection = "frozen-" + Guid.NewGuid().ToString("N")[..8];
+        await using var subscription = await client.Realtime.SubscribeStreamAsync("rc", collection, new JsonObject());
+        var disconnected = new TaskCompletionSource<KuzzleDisconnectedEventArgs>();
+        var reconnected = new TaskCompletionSource();
+        client.Disconnected += (_, e) => disconnected.TrySetResult(e);
+        client.Reconnected += (_, _) => reconnected.TrySetResult();
+
+        var frozenAt = DateTime.UtcNow;
+        proxy.FreezeExisting();
+        var lost = await Next(disconnected);
+        var noticedAfter = DateTime.UtcNow - frozenAt;
+        await Next(reconnected);
+        await using var publisher = await server.ConnectAsync();
+        await publisher.Realtime.PublishAsync("rc", collection, new JsonObject { ["through"] = "new connection" });
+        var notification = await subscription.ReadAsync().AsTask().WaitAsync(Patience);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(lost.Error, Is.InstanceOf<TimeoutException>());
+            Assert.That(noticedAfter, Is.LessThan(ping * 3 + TimeSpan.FromSeconds(1)));
+            Assert.That(proxy.Accepted, Is.EqualTo(2));
+            Assert.That(notification.Source.GetProperty("through").GetString(), Is.EqualTo("new connection"));
+        });
+    }
+
+    [Test]
+    public async Task Without_auto_reconnect_a_lost_connection_leaves_the_client_disconnected()
+    {
+        await using var server = await RealServer.StartAsync();
+        await using var client = await server.ConnectAsync(configure: o => o with { AutoReconnect = false });
+        var disconnected = new TaskCompletionSource<KuzzleDisconnectedEventArgs>();
+        client.Disconnected += (_, e) => disconnected.TrySetResult(e);
+
+        await server.StopAsync();
+        var lost = await Next(disconnected);
+        var error = (await Assert.ThrowsAsync<KuzzleException>(() => client.Server.NowAsync()))!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(lost.WillReconnect, Is.False);
+            Assert.That(client.State, Is.EqualTo(KuzzleClientState.Disconnected));
+            Assert.That(error.Id, Is.EqualTo(ClientErrors.NotConnected));
+        });
+    }
+
+    [Test]
+    public void Backoff_doubles_up_to_the_maximum_with_jitter_between_half_and_all()
+    {
+        var options = KuzzleClientOptions.Default with { ReconnectionDelay = TimeSpan.FromMilliseconds(100), MaxReconnectionDelay = TimeSpan.FromMilliseconds(1000) };
+        var client = new KuzzleClient(options);
+        var delays = Enumerable.Range(0, 200).Select(i => (Attempt: i % 10, Delay: client.BackoffDelay(i % 10).TotalMilliseconds)).ToList();
+
+        Assert.Multiple(() =>
+        {
+            foreach (var (attempt, delay) in delays)
+            {
+                var ceiling = Math.Min(1000, 100 * Math.Pow(2, attempt));
+                Assert.That(delay, Is.InRange(ceiling / 2, ceiling), $"attempt {attempt}");
+            }
+
+            Assert.That(delays.Where(d => d.Attempt == 9).Select(d => d.Delay).Distinct().Count(), Is.GreaterThan(1), "jitter");
+        });
+    }
+}
