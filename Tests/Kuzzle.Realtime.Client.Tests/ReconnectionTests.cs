@@ -195,6 +195,71 @@ public sealed class ReconnectionTests
     }
 
     [Test]
+    public async Task A_refresh_that_came_due_while_the_server_was_down_happens_right_after_the_reconnection()
+    {
+        await using var server = await RealServer.StartAsync();
+        await using (var setup = await server.ConnectAsync())
+        {
+            await Users.CreateAsync(setup, "due-user", "due", "due-password-1");
+        }
+
+        await using var client = await server.ConnectAsync();
+        var refreshed = new TaskCompletionSource();
+        var reconnected = new TaskCompletionSource();
+        client.TokenRefreshed += (_, _) => refreshed.TrySetResult();
+        client.Reconnected += (_, _) => reconnected.TrySetResult();
+        // 10 s lifetime: the refresh is due 2.5 s before expiry (a quarter of the lifetime, under the 60 s margin).
+        var token = await client.Auth.LoginForTokenAsync("local", Users.Local("due", "due-password-1"), "10s");
+        var dueAt = token.ExpiresAt - 2500;
+
+        await server.StopAsync();
+        // Waits on the real clock until the refresh timer has fired while offline.
+        await Wait.UntilAsync(() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() > dueAt + 200, Patience, "the refresh to come due");
+        Assert.That(refreshed.Task.IsCompleted, Is.False);
+        await server.RestartAsync();
+        await Next(reconnected);
+        await Next(refreshed);
+        var check = await client.Auth.CheckTokenAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(client.Jwt, Is.Not.EqualTo(token.Jwt));
+            Assert.That(check.Valid, Is.True);
+            Assert.That(check.ExpiresAt, Is.GreaterThan(token.ExpiresAt));
+        });
+    }
+
+    [Test]
+    public async Task A_token_that_expired_while_the_server_was_down_raises_TokenExpired_after_the_reconnection()
+    {
+        await using var server = await RealServer.StartAsync();
+        await using (var setup = await server.ConnectAsync())
+        {
+            await Users.CreateAsync(setup, "late-user", "late", "late-password-1");
+        }
+
+        await using var client = await server.ConnectAsync(configure: o => o with { AutoRefreshToken = false });
+        var expired = new TaskCompletionSource();
+        var reconnected = new TaskCompletionSource();
+        client.TokenExpired += (_, _) => expired.TrySetResult();
+        client.Reconnected += (_, _) => reconnected.TrySetResult();
+        var token = await client.Auth.LoginForTokenAsync("local", Users.Local("late", "late-password-1"), "1s");
+
+        await server.StopAsync();
+        // Waits on the real clock for the token to expire while the server is down.
+        await Wait.UntilAsync(() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() > token.ExpiresAt + 200, Patience, "the token to expire");
+        await server.RestartAsync();
+        await Next(reconnected);
+        await Next(expired);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(client.Jwt, Is.Null);
+            Assert.That((await client.Auth.GetCurrentUserAsync()).Id, Is.EqualTo("-1"));
+        });
+    }
+
+    [Test]
     public void Backoff_doubles_up_to_the_maximum_with_jitter_between_half_and_all()
     {
         var options = KuzzleClientOptions.Default with { ReconnectionDelay = TimeSpan.FromMilliseconds(100), MaxReconnectionDelay = TimeSpan.FromMilliseconds(1000) };
