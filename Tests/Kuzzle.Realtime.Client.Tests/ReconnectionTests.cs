@@ -32,6 +32,7 @@ public sealed class ReconnectionTests
         var received = new TaskCompletionSource<Notification>();
         var roomId = await client.Realtime.SubscribeAsync("rc", "handler", new JsonObject(), n => received.TrySetResult(n));
         await using var stream = await client.Realtime.SubscribeStreamAsync("rc", "stream", new JsonObject { ["exists"] = "tag" });
+        await using var oneShot = await client.Realtime.SubscribeStreamAsync("rc", "one-shot", new JsonObject(), SubscribeOptions.Default with { AutoResubscribe = false });
         var disconnected = new TaskCompletionSource<KuzzleDisconnectedEventArgs>();
         var reconnected = new TaskCompletionSource();
         client.Disconnected += (_, e) => disconnected.TrySetResult(e);
@@ -50,9 +51,19 @@ public sealed class ReconnectionTests
         var viaHandler = await Next(received);
         var viaStream = await stream.ReadAsync().AsTask().WaitAsync(Patience);
         var me = await client.Auth.GetCurrentUserAsync();
+        var oneShotItems = 0;
+        using (var cancel = new CancellationTokenSource(Patience))
+        {
+            await foreach (var unused in oneShot.WithCancellation(cancel.Token))
+            {
+                oneShotItems++;
+            }
+        }
 
         Assert.Multiple(() =>
         {
+            Assert.That(oneShotItems, Is.Zero, "a subscription without AutoResubscribe ends with the connection");
+            Assert.That(client.Realtime.LocalSubscriptionCount, Is.EqualTo(2));
             Assert.That(lost.WillReconnect, Is.True);
             Assert.That(client.State, Is.EqualTo(KuzzleClientState.Connected));
             Assert.That(client.Jwt, Is.EqualTo(jwt));
@@ -256,6 +267,38 @@ public sealed class ReconnectionTests
         {
             Assert.That(client.Jwt, Is.Null);
             Assert.That((await client.Auth.GetCurrentUserAsync()).Id, Is.EqualTo("-1"));
+        });
+    }
+
+    [Test]
+    public async Task After_TokenExpired_the_next_login_subscribes_the_dropped_rooms_again()
+    {
+        await using var server = await RealServer.StartAsync();
+        await using (var setup = await server.ConnectAsync())
+        {
+            await Users.CreateAsync(setup, "token-user", "token", "token-password-1");
+        }
+
+        await using var client = await server.ConnectAsync(configure: o => o with { AutoRefreshToken = false });
+        var expired = new TaskCompletionSource();
+        client.TokenExpired += (_, _) => expired.TrySetResult();
+        await client.Auth.LoginAsync("local", Users.Local("token", "token-password-1"), "1500");
+        var collection = "expired-" + Guid.NewGuid().ToString("N")[..8];
+        await using var subscription = await client.Realtime.SubscribeStreamAsync("tk", collection, new JsonObject());
+
+        await Next(expired);
+        await using var other = await server.ConnectAsync();
+        var countAfterExpiry = await other.Realtime.CountAsync(subscription.RoomId);
+        await client.Auth.LoginAsync("local", Users.Local("token", "token-password-1"), "1h");
+        var countAfterLogin = await other.Realtime.CountAsync(subscription.RoomId);
+        await other.Realtime.PublishAsync("tk", collection, new JsonObject { ["back"] = true });
+        var notification = await subscription.ReadAsync().AsTask().WaitAsync(Patience);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(countAfterExpiry, Is.Zero);
+            Assert.That(countAfterLogin, Is.EqualTo(1));
+            Assert.That(notification.Source.GetProperty("back").GetBoolean(), Is.True);
         });
     }
 

@@ -87,37 +87,6 @@ public sealed class TokenTests(KuzzleProtocol protocol)
     }
 
     [Test]
-    public async Task After_TokenExpired_the_next_login_subscribes_the_dropped_rooms_again()
-    {
-        if (protocol == KuzzleProtocol.Http)
-        {
-            Assert.Ignore("Subscriptions are WebSocket only.");
-        }
-
-        await using var client = await _server.ConnectAsync(protocol, o => o with { AutoRefreshToken = false });
-        var expired = new TaskCompletionSource();
-        client.TokenExpired += (_, _) => expired.TrySetResult();
-        await client.Auth.LoginAsync("local", Users.Local("token", "token-password-1"), "1500");
-        var collection = "expired-" + Guid.NewGuid().ToString("N")[..8];
-        await using var subscription = await client.Realtime.SubscribeStreamAsync("tk", collection, new JsonObject());
-
-        await expired.Task.WaitAsync(Patience);
-        await using var other = await _server.ConnectAsync();
-        var countAfterExpiry = await other.Realtime.CountAsync(subscription.RoomId);
-        await client.Auth.LoginAsync("local", Users.Local("token", "token-password-1"), "1h");
-        var countAfterLogin = await other.Realtime.CountAsync(subscription.RoomId);
-        await other.Realtime.PublishAsync("tk", collection, new JsonObject { ["back"] = true });
-        var notification = await subscription.ReadAsync().AsTask().WaitAsync(Patience);
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(countAfterExpiry, Is.Zero);
-            Assert.That(countAfterLogin, Is.EqualTo(1));
-            Assert.That(notification.Source.GetProperty("back").GetBoolean(), Is.True);
-        });
-    }
-
-    [Test]
     public void The_lifetime_is_read_from_the_token_payload()
     {
         // {"_id":"u","iat":1700000000,"exp":1700003600} base64url-encoded, with Kuzzle's prefix.

@@ -37,19 +37,4 @@ public static class Wait
             await Task.Delay(50);
         }
     }
-
-    /// <summary>Awaits a task with a deadline; fails the test when it is not done in time.</summary>
-    public static async Task<T> ForAsync<T>(Task<T> task, TimeSpan timeout, string what)
-    {
-        ArgumentNullException.ThrowIfNull(task);
-        try
-        {
-            return await task.WaitAsync(timeout);
-        }
-        catch (TimeoutException)
-        {
-            Assert.Fail($"Timed out after {timeout.TotalSeconds} s waiting for: {what}");
-            throw;
-        }
-    }
 }
