@@ -17,14 +17,18 @@ public sealed class ReconnectionTests
 
     private static Task Next(TaskCompletionSource source) => source.Task.WaitAsync(Patience);
 
+    private static async Task<RealServer> StartWithUserAsync(string kuid, string username, string password)
+    {
+        var server = await RealServer.StartAsync();
+        await using var setup = await server.ConnectAsync();
+        await Users.CreateAsync(setup, kuid, username, password);
+        return server;
+    }
+
     [Test]
     public async Task After_a_server_restart_the_client_reconnects_keeps_its_token_and_every_room_is_subscribed_again()
     {
-        await using var server = await RealServer.StartAsync();
-        await using (var setup = await server.ConnectAsync())
-        {
-            await Users.CreateAsync(setup, "restart-user", "restart", "restart-password-1");
-        }
+        await using var server = await StartWithUserAsync("restart-user", "restart", "restart-password-1");
 
         await using var client = await server.ConnectAsync();
         await client.Auth.LoginAsync("local", Users.Local("restart", "restart-password-1"));
@@ -208,11 +212,7 @@ public sealed class ReconnectionTests
     [Test]
     public async Task A_refresh_that_came_due_while_the_server_was_down_happens_right_after_the_reconnection()
     {
-        await using var server = await RealServer.StartAsync();
-        await using (var setup = await server.ConnectAsync())
-        {
-            await Users.CreateAsync(setup, "due-user", "due", "due-password-1");
-        }
+        await using var server = await StartWithUserAsync("due-user", "due", "due-password-1");
 
         await using var client = await server.ConnectAsync();
         var refreshed = new TaskCompletionSource();
@@ -243,11 +243,7 @@ public sealed class ReconnectionTests
     [Test]
     public async Task A_token_that_expired_while_the_server_was_down_raises_TokenExpired_after_the_reconnection()
     {
-        await using var server = await RealServer.StartAsync();
-        await using (var setup = await server.ConnectAsync())
-        {
-            await Users.CreateAsync(setup, "late-user", "late", "late-password-1");
-        }
+        await using var server = await StartWithUserAsync("late-user", "late", "late-password-1");
 
         await using var client = await server.ConnectAsync(configure: o => o with { AutoRefreshToken = false });
         var expired = new TaskCompletionSource();
@@ -273,11 +269,7 @@ public sealed class ReconnectionTests
     [Test]
     public async Task After_TokenExpired_the_next_login_subscribes_the_dropped_rooms_again()
     {
-        await using var server = await RealServer.StartAsync();
-        await using (var setup = await server.ConnectAsync())
-        {
-            await Users.CreateAsync(setup, "token-user", "token", "token-password-1");
-        }
+        await using var server = await StartWithUserAsync("token-user", "token", "token-password-1");
 
         await using var client = await server.ConnectAsync(configure: o => o with { AutoRefreshToken = false });
         var expired = new TaskCompletionSource();
