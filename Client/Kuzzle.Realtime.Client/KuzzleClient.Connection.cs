@@ -81,6 +81,7 @@ public sealed partial class KuzzleClient
     {
         WebSocketConnection? lost;
         bool reconnect;
+        TaskCompletionSource? startReconnecting = null;
         lock (_stateLock)
         {
             lost = _connection;
@@ -101,7 +102,10 @@ public sealed partial class KuzzleClient
             {
                 _reconnectStop?.Dispose();
                 _reconnectStop = new CancellationTokenSource();
-                _reconnectLoop = ReconnectLoopAsync(_reconnectStop.Token);
+                // The loop is registered now (one loop at a time) but starts once Disconnected has been raised, so the events
+                // arrive in order: Disconnected, Reconnecting…, Reconnected.
+                startReconnecting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _reconnectLoop = ReconnectLoopAsync(startReconnecting.Task, _reconnectStop.Token);
             }
         }
 
@@ -113,11 +117,12 @@ public sealed partial class KuzzleClient
         }
 
         Raise(Disconnected, new KuzzleDisconnectedEventArgs(cause, reconnect));
+        startReconnecting?.SetResult();
     }
 
-    private async Task ReconnectLoopAsync(CancellationToken stop)
+    private async Task ReconnectLoopAsync(Task start, CancellationToken stop)
     {
-        await Task.Yield();
+        await start.ConfigureAwait(false);
         for (var attempt = 0; !stop.IsCancellationRequested; attempt++)
         {
             var delay = BackoffDelay(attempt);

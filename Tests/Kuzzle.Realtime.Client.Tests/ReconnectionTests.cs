@@ -39,8 +39,32 @@ public sealed class ReconnectionTests
         await using var oneShot = await client.Realtime.SubscribeStreamAsync("rc", "one-shot", new JsonObject(), SubscribeOptions.Default with { AutoResubscribe = false });
         var disconnected = new TaskCompletionSource<KuzzleDisconnectedEventArgs>();
         var reconnected = new TaskCompletionSource();
-        client.Disconnected += (_, e) => disconnected.TrySetResult(e);
-        client.Reconnected += (_, _) => reconnected.TrySetResult();
+        var events = new List<string>();
+        client.Disconnected += (_, e) =>
+        {
+            lock (events)
+            {
+                events.Add("disconnected");
+            }
+
+            disconnected.TrySetResult(e);
+        };
+        client.Reconnecting += (_, e) =>
+        {
+            lock (events)
+            {
+                events.Add("reconnecting " + e.Attempt);
+            }
+        };
+        client.Reconnected += (_, _) =>
+        {
+            lock (events)
+            {
+                events.Add("reconnected");
+            }
+
+            reconnected.TrySetResult();
+        };
 
         await server.StopAsync();
         var lost = await Next(disconnected);
@@ -67,6 +91,9 @@ public sealed class ReconnectionTests
         Assert.Multiple(() =>
         {
             Assert.That(oneShotItems, Is.Zero, "a subscription without AutoResubscribe ends with the connection");
+            Assert.That(events[0], Is.EqualTo("disconnected"));
+            Assert.That(events[1], Is.EqualTo("reconnecting 1"));
+            Assert.That(events[^1], Is.EqualTo("reconnected"));
             Assert.That(client.Realtime.LocalSubscriptionCount, Is.EqualTo(2));
             Assert.That(lost.WillReconnect, Is.True);
             Assert.That(client.State, Is.EqualTo(KuzzleClientState.Connected));
@@ -160,8 +187,8 @@ public sealed class ReconnectionTests
     {
         await using var server = await RealServer.StartAsync();
         await using var proxy = new FreezableProxy(server.Port);
-        // Half a second: short enough to measure, long enough for a loaded machine to answer a ping in time.
-        var ping = TimeSpan.FromMilliseconds(500);
+        // One second: short enough to measure, long enough for a loaded machine to answer a ping in time.
+        var ping = TimeSpan.FromSeconds(1);
         await using var client = new KuzzleClient(server.ClientOptions() with { Port = proxy.Port, PingInterval = ping });
         await client.ConnectAsync();
         var collection = "frozen-" + Guid.NewGuid().ToString("N")[..8];
