@@ -178,6 +178,23 @@ public sealed class CoreTests(KuzzleProtocol protocol)
         Assert.That(otherAfter.Valid, Is.True);
     }
 
+    [Test]
+    public async Task A_request_the_server_refuses_before_routing_fails_at_once_instead_of_timing_out()
+    {
+        await using var client = await _server.ConnectAsync(protocol, o => o with { RequestTimeout = TimeSpan.FromSeconds(30) });
+        var started = DateTime.UtcNow;
+
+        // A number as body: refused while the request is built, with an id-less error frame that has no room (protocol.md §4.3).
+        var error = (await Assert.ThrowsAsync<KuzzleException>(() => client.QueryAsync(new KuzzleRequest("server", "now") { Body = JsonValue.Create(5) })))!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error.Status, Is.EqualTo(400));
+            Assert.That(error.Message, Does.Contain("body"));
+            Assert.That(DateTime.UtcNow - started, Is.LessThan(TimeSpan.FromSeconds(10)));
+        });
+    }
+
     internal static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
