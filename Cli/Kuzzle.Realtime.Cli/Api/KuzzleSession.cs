@@ -1,0 +1,236 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Kuzzle.Realtime.Cli.Output;
+using Kuzzle.Realtime.Client;
+
+namespace Kuzzle.Realtime.Cli.Api;
+
+/// <summary>
+/// The tool's connection: a <see cref="KuzzleClient"/> opened with the connection settings, logged in (or holding an API key),
+/// tagging every request with <c>volatile.client = "kourou@&lt;version&gt;"</c> as Kourou does.
+/// </summary>
+internal sealed class KuzzleSession : IAsyncDisposable
+{
+    /// <summary>Kourou logs in for 90 s and keeps the token alive while the command runs.</summary>
+    private const string LoginExpiresIn = "90s";
+
+    private readonly KuzzleClient _client;
+    private readonly JsonObject _volatile;
+
+    private KuzzleSession(KuzzleClient client, ConnectionSettings settings)
+    {
+        _client = client;
+        Settings = settings;
+        _volatile = new JsonObject { ["client"] = "kourou@" + KourouApp.Version };
+    }
+
+    /// <summary>Where and as whom.</summary>
+    public ConnectionSettings Settings { get; }
+
+    /// <summary>The token requests carry (null: anonymous).</summary>
+    public string? Jwt
+    {
+        get => _client.Jwt;
+        set => _client.Jwt = value;
+    }
+
+    /// <summary>Connects, then logs in or installs the API key. Unreachable server and refused login are <see cref="CliFailure"/>s.</summary>
+    public static async Task<KuzzleSession> OpenAsync(ConnectionSettings settings, CliConsole console, CancellationToken cancellationToken)
+    {
+        console.Info($"Connecting to {settings.Address} ...");
+        var options = KuzzleClientOptions.Default with
+        {
+            Host = settings.Host,
+            Port = settings.Port,
+            Ssl = settings.Ssl,
+            Protocol = settings.Http ? KuzzleProtocol.Http : KuzzleProtocol.WebSocket,
+            // A command line fails fast instead of waiting for a server that is not there.
+            AutoReconnect = false,
+            AutoQueue = false,
+        };
+        var client = new KuzzleClient(options);
+        var session = new KuzzleSession(client, settings);
+        try
+        {
+            try
+            {
+                await client.ConnectAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is KuzzleException or System.Net.WebSockets.WebSocketException or HttpRequestException or IOException)
+            {
+                throw new CliFailure($"Cannot connect to Kuzzle at {settings.Address}: {Innermost(ex).Message}", ex);
+            }
+
+            if (settings.ApiKey is not null)
+            {
+                client.Jwt = settings.ApiKey;
+            }
+            else if (!settings.Anonymous)
+            {
+                try
+                {
+                    await client.Auth.LoginAsync("local", new JsonObject { ["username"] = settings.Username, ["password"] = settings.Password }, LoginExpiresIn, cancellationToken);
+                }
+                catch (KuzzleException ex) when (ex.Id is null || !ex.Id.StartsWith("network.", StringComparison.Ordinal))
+                {
+                    throw new CliFailure($"Login refused for \"{settings.Username}\": {ex.Message}", ex);
+                }
+
+                console.Info($"Logged in as {settings.Username}.");
+            }
+
+            return session;
+        }
+        catch
+        {
+            await session.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Sends a request written as JSON and returns the whole response envelope.</summary>
+    public async Task<JsonObject> QueryAsync(JsonObject request, CancellationToken cancellationToken)
+    {
+        KuzzleRequest kuzzleRequest;
+        try
+        {
+            kuzzleRequest = KuzzleRequest.FromJson(request);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
+        {
+            // A non-string index, collection or _id: the server would refuse it too.
+            throw new KuzzleException("api.assert.invalid_type", 0, 400, "Invalid request: " + ex.Message);
+        }
+
+        kuzzleRequest.Volatile = Tagged(kuzzleRequest.Volatile);
+        try
+        {
+            var response = await _client.QueryAsync(kuzzleRequest, null, cancellationToken);
+            return JsonNode.Parse(response.Raw.GetRawText()) as JsonObject ?? [];
+        }
+        catch (KuzzleException ex) when (ex.Id == ClientErrors.ConnectionFailed)
+        {
+            // Over HTTP nothing is opened before the first request: this is where an unreachable server shows.
+            throw new CliFailure($"Cannot connect to Kuzzle at {Settings.Address}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Subscribes with a <c>realtime:subscribe</c> request written as JSON (index, collection, body = filters, scope, users,
+    /// volatile); <paramref name="onNotification"/> receives each notification as it was sent, one at a time.
+    /// </summary>
+    /// <returns>The room id.</returns>
+    public async Task<string> SubscribeAsync(JsonObject request, Func<JsonObject, ValueTask> onNotification, CancellationToken cancellationToken)
+    {
+        if (Settings.Http)
+        {
+            throw new KuzzleException(null, 0, 400, "Realtime notification does not work with the Http protocol");
+        }
+
+        string Text(string key) => request[key] is JsonValue v && v.TryGetValue<string>(out var text)
+            ? text
+            : throw new KuzzleException("api.assert.missing_argument", 0, 400, $"Missing argument \"{key}\".");
+
+        var options = SubscribeOptions.Default with
+        {
+            Scope = Parse(request["scope"], SubscriptionScope.All, "scope"),
+            Users = Parse(request["users"], UserEvents.None, "users"),
+            Volatile = Tagged(request["volatile"] as JsonObject),
+            // A command line that lost its connection ends; it does not silently subscribe again.
+            AutoResubscribe = false,
+        };
+        var filters = request["body"] as JsonObject ?? [];
+        return await _client.Realtime.SubscribeAsync(
+            Text("index"),
+            Text("collection"),
+            (JsonObject)filters.DeepClone(),
+            async notification => await onNotification(JsonNode.Parse(notification.Raw.GetRawText()) as JsonObject ?? []),
+            options,
+            cancellationToken);
+    }
+
+    /// <summary>Leaves a room.</summary>
+    public Task UnsubscribeAsync(string roomId, CancellationToken cancellationToken) => _client.Realtime.UnsubscribeAsync(roomId, cancellationToken);
+
+    private JsonObject Tagged(JsonObject? given)
+    {
+        var tagged = given is null ? [] : (JsonObject)given.DeepClone();
+        if (!tagged.ContainsKey("client"))
+        {
+            tagged["client"] = _volatile["client"]!.DeepClone();
+        }
+
+        return tagged;
+    }
+
+    private static T Parse<T>(JsonNode? value, T fallback, string name)
+        where T : struct, Enum
+    {
+        if (value is null)
+        {
+            return fallback;
+        }
+
+        return value is JsonValue v && v.TryGetValue<string>(out var text) && Enum.TryParse<T>(text, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+            ? parsed
+            : throw new KuzzleException("api.assert.invalid_argument", 0, 400, $"Invalid argument \"{name}\": expected all, in, out or none.");
+    }
+
+    /// <summary>Sends a request and returns its <c>result</c>.</summary>
+    public async Task<JsonNode?> ResultAsync(JsonObject request, CancellationToken cancellationToken) =>
+        (await QueryAsync(request, cancellationToken))["result"]?.DeepClone();
+
+    /// <summary>
+    /// Runs <paramref name="action"/> as another user through a temporary API key (cli.md §2, <c>--as</c>); the key is deleted
+    /// afterwards, even when the action fails.
+    /// </summary>
+    public async Task<T> ImpersonateAsync<T>(string kuid, Func<Task<T>> action, CancellationToken cancellationToken)
+    {
+        var previous = Jwt;
+        var key = await ResultAsync(new JsonObject
+        {
+            ["controller"] = "security",
+            ["action"] = "createApiKey",
+            ["userId"] = kuid,
+            ["expiresIn"] = "2h",
+            ["refresh"] = "wait_for",
+            ["body"] = new JsonObject { ["description"] = "Kourou impersonation token" },
+        }, cancellationToken);
+        var keyId = key?["_id"]?.GetValue<string>();
+        try
+        {
+            Jwt = key?["_source"]?["token"]?.GetValue<string>();
+            return await action();
+        }
+        finally
+        {
+            Jwt = previous;
+            if (keyId is not null)
+            {
+                // The key must go even when the command was interrupted.
+                await ResultAsync(new JsonObject
+                {
+                    ["controller"] = "security",
+                    ["action"] = "deleteApiKey",
+                    ["userId"] = kuid,
+                    ["_id"] = keyId,
+                }, CancellationToken.None);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await _client.DisposeAsync();
+
+    private static Exception Innermost(Exception ex)
+    {
+        while (ex.InnerException is not null)
+        {
+            ex = ex.InnerException;
+        }
+
+        return ex;
+    }
+
+    internal static JsonElement ToElement(JsonNode? node) => JsonSerializer.SerializeToElement(node);
+}
