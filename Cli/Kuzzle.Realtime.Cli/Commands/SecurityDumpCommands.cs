@@ -39,20 +39,15 @@ internal sealed class UserExportCommand : Command
 
     public override async Task<int> RunAsync(CommandContext context)
     {
-        var args = context.Args;
-        var directory = args.Get("path")!;
-        context.Console.Info($"Exporting users in {Path.Combine(directory, "users.json")} ...");
         var excludes = Excludes(context);
-        var generate = args.Has("generate-credentials");
-        var usernamePath = args.Get("generated-username")!;
-        var hits = await SecurityDump.SearchAllAsync(context.Session, context.Console, "searchUsers", "scrollUsers", "5s", BatchSize(context), "users", context.Cancellation);
-        var users = new JsonObject();
-        foreach (var hit in hits)
+        var generate = context.Args.Has("generate-credentials");
+        var usernamePath = context.Args.Get("generated-username")!;
+        await SecurityDump.ExportAsync(context, "users", "searchUsers", "scrollUsers", "5s", BatchSize(context), hit =>
         {
-            var id = hit["_id"]?.GetValue<string>() ?? "";
+            var id = hit["_id"]!.GetValue<string>();
             if (excludes.Any(e => e.IsMatch(id)))
             {
-                continue;
+                return null;
             }
 
             var content = hit["_source"]?.DeepClone() as JsonObject ?? [];
@@ -60,30 +55,32 @@ internal sealed class UserExportCommand : Command
             var credentials = new JsonObject();
             if (generate)
             {
-                // The path is read on the SDK's User object: _id and content.
-                var user = new JsonObject { ["_id"] = id, ["content"] = content.DeepClone() };
-                var value = JsonText.Get(user, usernamePath, out var found);
-                var username = found && value is JsonValue v && v.ToString() is { Length: > 0 } text ? text : null;
-                if (username is null)
-                {
-                    context.Console.Info($"User {id} does not have a \"{usernamePath}\" property. Use user ID instead.");
-                    username = id;
-                }
-
-                credentials["local"] = new JsonObject { ["username"] = username, ["password"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20)) };
+                credentials["local"] = GeneratedCredentials(context, id, content, usernamePath);
             }
 
-            users[id] = new JsonObject { ["content"] = content, ["credentials"] = credentials };
-        }
-
-        await SecurityDump.WriteAsync(directory, "users", users, context.Cancellation);
-        context.Console.Ok($"{users.Count} users dumped");
+            return new JsonObject { ["content"] = content, ["credentials"] = credentials };
+        });
         if (generate)
         {
             context.Console.Ok("Credentials have been generated");
         }
 
         return KourouApp.Success;
+    }
+
+    /// <summary>Local credentials with a random 40-character password; the username is read on the SDK's User object (_id, content).</summary>
+    private static JsonObject GeneratedCredentials(CommandContext context, string id, JsonObject content, string usernamePath)
+    {
+        var user = new JsonObject { ["_id"] = id, ["content"] = content.DeepClone() };
+        var value = JsonText.Get(user, usernamePath, out var found);
+        var username = found && value is JsonValue v && v.ToString() is { Length: > 0 } text ? text : null;
+        if (username is null)
+        {
+            context.Console.Info($"User {id} does not have a \"{usernamePath}\" property. Use user ID instead.");
+            username = id;
+        }
+
+        return new JsonObject { ["username"] = username, ["password"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20)) };
     }
 
     private static int BatchSize(CommandContext context) =>
@@ -154,11 +151,7 @@ internal sealed class ProfileExportCommand : Command
 
     public override async Task<int> RunAsync(CommandContext context)
     {
-        var directory = context.Args.Get("path")!;
-        context.Console.Info($"Exporting profiles in {Path.Combine(directory, "profiles.json")} ...");
-        var hits = await SecurityDump.SearchAllAsync(context.Session, context.Console, "searchProfiles", "scrollProfiles", "3s", 100, "profiles", context.Cancellation);
-        var profiles = new JsonObject();
-        foreach (var hit in hits)
+        await SecurityDump.ExportAsync(context, "profiles", "searchProfiles", "scrollProfiles", "3s", 100, hit =>
         {
             var source = hit["_source"] as JsonObject;
             var profile = new JsonObject { ["policies"] = source?["policies"]?.DeepClone() };
@@ -168,11 +161,8 @@ internal sealed class ProfileExportCommand : Command
                 profile["rateLimit"] = rateLimit.DeepClone();
             }
 
-            profiles[hit["_id"]!.GetValue<string>()] = profile;
-        }
-
-        await SecurityDump.WriteAsync(directory, "profiles", profiles, context.Cancellation);
-        context.Console.Ok($"{profiles.Count} profiles dumped");
+            return profile;
+        });
         return KourouApp.Success;
     }
 }
@@ -239,17 +229,9 @@ internal sealed class RoleExportCommand : Command
 
     public override async Task<int> RunAsync(CommandContext context)
     {
-        var directory = context.Args.Get("path")!;
-        context.Console.Info($"Exporting roles in {Path.Combine(directory, "roles.json")} ...");
-        var hits = await SecurityDump.SearchAllAsync(context.Session, context.Console, "searchRoles", null, "", 100, "roles", context.Cancellation);
-        var roles = new JsonObject();
-        foreach (var hit in hits)
-        {
-            roles[hit["_id"]!.GetValue<string>()] = new JsonObject { ["controllers"] = hit["_source"]?["controllers"]?.DeepClone() };
-        }
-
-        await SecurityDump.WriteAsync(directory, "roles", roles, context.Cancellation);
-        context.Console.Ok($"{roles.Count} roles dumped");
+        // Roles have no scroll action: from/size pages.
+        await SecurityDump.ExportAsync(context, "roles", "searchRoles", null, "", 100, hit =>
+            new JsonObject { ["controllers"] = hit["_source"]?["controllers"]?.DeepClone() });
         return KourouApp.Success;
     }
 }

@@ -15,6 +15,28 @@ internal static class SecurityDump
     /// <summary>Writes at once while importing (Kourou's concurrency).</summary>
     public const int ImportConcurrency = 10;
 
+    /// <summary>
+    /// An export command: reads every <paramref name="type"/> (users, profiles, roles), keeps what <paramref name="entry"/> returns
+    /// (null skips a hit) under its id, and writes <c>&lt;--path&gt;/&lt;type&gt;.json</c>.
+    /// </summary>
+    public static async Task ExportAsync(
+        Commands.CommandContext context, string type, string searchAction, string? scrollAction, string scroll, int size, Func<JsonObject, JsonObject?> entry)
+    {
+        var directory = context.Args.Get("path")!;
+        context.Console.Info($"Exporting {type} in {Path.Combine(directory, type + ".json")} ...");
+        var content = new JsonObject();
+        foreach (var hit in await SearchAllAsync(context.Session, context.Console, searchAction, scrollAction, scroll, size, type, context.Cancellation))
+        {
+            if (hit["_id"]?.GetValue<string>() is { } id && entry(hit) is { } kept)
+            {
+                content[id] = kept;
+            }
+        }
+
+        await WriteAsync(directory, type, content, context.Cancellation);
+        context.Console.Ok($"{content.Count} {type} dumped");
+    }
+
     /// <summary>Writes a dump file and returns its path.</summary>
     public static async Task<string> WriteAsync(string directory, string type, JsonObject content, CancellationToken cancellationToken)
     {
