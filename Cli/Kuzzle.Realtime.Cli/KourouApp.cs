@@ -101,8 +101,9 @@ internal static class KourouApp
                 return await command.RunAsync(context);
             }
 
-            var settings = ConnectionSettings.From(parsed, environment, command.NeedsWebSocket(context));
-            await using var session = await KuzzleSession.OpenAsync(settings, console, cancellation);
+            var staysConnected = command.StaysConnected(context);
+            var settings = ConnectionSettings.From(parsed, environment, forceWebSocket: staysConnected);
+            await using var session = await KuzzleSession.OpenAsync(settings, console, staysConnected, cancellation);
             context.Session = session;
             if (settings.As is { } kuid)
             {
@@ -134,8 +135,9 @@ internal static class KourouApp
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            console.Info("Interrupted");
-            return Success;
+            // Commands that wait for notifications end normally on Ctrl+C; anything else was cut short.
+            console.Ko("Interrupted");
+            return ApiError;
         }
         catch (IOException ex)
         {

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Kuzzle.Realtime.Cli.Tests.Support;
 
 namespace Kuzzle.Realtime.Cli.Tests;
@@ -45,7 +43,7 @@ public sealed class BadInputTests : CliFixture
     [Test]
     public async Task Unreachable_server_names_the_address_it_tried()
     {
-        var port = ClosedPort();
+        var port = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         var ws = await Kourou.RunAsync("server:now", "--port", port);
         var http = await Kourou.RunAsync("server:now", "--port", port, "--protocol", "http");
@@ -89,13 +87,5 @@ public sealed class BadInputTests : CliFixture
             Assert.That(result.Stderr.Split('\n').Count(l => l.Contains("[X]", StringComparison.Ordinal)), Is.EqualTo(1), "one error line: " + result);
             Assert.That(result.Stderr, Does.Not.Contain("   at ").And.Not.Contain("Exception"), "no stack trace: " + result);
         });
-    }
-
-    private static string ClosedPort()
-    {
-        // A port that was free a moment ago and that nothing listens on now.
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using Kuzzle.Realtime.Cli.Tests.Support;
+using Kuzzle.Realtime.Tests.Support;
 
 namespace Kuzzle.Realtime.Cli.Tests;
 
@@ -42,6 +44,42 @@ public sealed class RealtimeTests : CliFixture
 
         await script.WaitForAsync("alarm high", onStdout: true);
         Assert.That(await script.StopAsync(), Is.EqualTo(0));
+    }
+
+    [Test]
+    public async Task A_subscriber_reconnects_and_subscribes_again_after_a_server_restart()
+    {
+        var port = FreePort.Next();
+        var data = Directory.CreateTempSubdirectory("kourou-restart-").FullName;
+        string[] settings = ["--port", port.ToString(CultureInfo.InvariantCulture), "--data", data];
+        var kourou = new Kourou(port);
+        RunningKourou? subscriber = null;
+        var server = await TestServer.StartAsync(settings);
+        try
+        {
+            subscriber = kourou.Start("realtime:subscribe", "iot", "restarts");
+            await subscriber.WaitForAsync("Waiting for realtime notifications");
+            await server.DisposeAsync();
+            await subscriber.WaitForAsync("reconnecting ...");
+
+            server = await TestServer.StartAsync(settings);
+            await subscriber.WaitForAsync($"[ℹ] Reconnected to ws://127.0.0.1:{port}");
+            var published = await kourou.RunAsync("realtime:publish", "iot", "restarts", "{ after: 'restart' }");
+            Assert.That(published.ExitCode, Is.EqualTo(0), published.ToString());
+
+            await subscriber.WaitForAsync("\"after\": \"restart\"", onStdout: true);
+            Assert.That(await subscriber.StopAsync(), Is.EqualTo(0));
+        }
+        finally
+        {
+            if (subscriber is not null)
+            {
+                await subscriber.DisposeAsync();
+            }
+
+            await server.DisposeAsync();
+            Directory.Delete(data, recursive: true);
+        }
     }
 
     [Test]

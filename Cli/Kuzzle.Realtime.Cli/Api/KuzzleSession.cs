@@ -16,12 +16,32 @@ internal sealed class KuzzleSession : IAsyncDisposable
 
     private readonly KuzzleClient _client;
     private readonly JsonObject _volatile;
+    private readonly bool _staysConnected;
+    private readonly TaskCompletionSource<string> _lost = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private KuzzleSession(KuzzleClient client, ConnectionSettings settings)
+    private KuzzleSession(KuzzleClient client, ConnectionSettings settings, bool staysConnected, CliConsole console)
     {
         _client = client;
         Settings = settings;
+        _staysConnected = staysConnected;
         _volatile = new JsonObject { ["client"] = "kourou@" + KourouApp.Version };
+        client.Disconnected += (_, e) =>
+        {
+            if (e.Error is null)
+            {
+                return; // our own disconnection
+            }
+
+            if (e.WillReconnect)
+            {
+                console.Ko($"Connection to Kuzzle at {settings.Address} lost ({e.Error.Message}), reconnecting ...");
+            }
+            else
+            {
+                _lost.TrySetResult(e.Error.Message);
+            }
+        };
+        client.Reconnected += (_, _) => console.Info($"Reconnected to {settings.Address}");
     }
 
     /// <summary>Where and as whom.</summary>
@@ -35,7 +55,11 @@ internal sealed class KuzzleSession : IAsyncDisposable
     }
 
     /// <summary>Connects, then logs in or installs the API key. Unreachable server and refused login are <see cref="CliFailure"/>s.</summary>
-    public static async Task<KuzzleSession> OpenAsync(ConnectionSettings settings, CliConsole console, CancellationToken cancellationToken)
+    /// <param name="settings">Where and as whom.</param>
+    /// <param name="console">Output.</param>
+    /// <param name="staysConnected">A command waiting for notifications: reconnect and subscribe again after a loss.</param>
+    /// <param name="cancellationToken">Ctrl+C.</param>
+    public static async Task<KuzzleSession> OpenAsync(ConnectionSettings settings, CliConsole console, bool staysConnected, CancellationToken cancellationToken)
     {
         console.Info($"Connecting to {settings.Address} ...");
         var options = KuzzleClientOptions.Default with
@@ -44,12 +68,12 @@ internal sealed class KuzzleSession : IAsyncDisposable
             Port = settings.Port,
             Ssl = settings.Ssl,
             Protocol = settings.Http ? KuzzleProtocol.Http : KuzzleProtocol.WebSocket,
-            // A command line fails fast instead of waiting for a server that is not there.
-            AutoReconnect = false,
+            // A one-shot command fails fast instead of waiting for a server that is not there.
+            AutoReconnect = staysConnected,
             AutoQueue = false,
         };
         var client = new KuzzleClient(options);
-        var session = new KuzzleSession(client, settings);
+        var session = new KuzzleSession(client, settings, staysConnected, console);
         try
         {
             try
@@ -136,8 +160,8 @@ internal sealed class KuzzleSession : IAsyncDisposable
             Scope = Parse(request["scope"], SubscriptionScope.All, "scope"),
             Users = Parse(request["users"], UserEvents.None, "users"),
             Volatile = Tagged(request["volatile"] as JsonObject),
-            // A command line that lost its connection ends; it does not silently subscribe again.
-            AutoResubscribe = false,
+            // Only a command that waits for notifications subscribes again after a reconnection.
+            AutoResubscribe = _staysConnected,
         };
         var filters = request["body"] as JsonObject ?? [];
         return await _client.Realtime.SubscribeAsync(
@@ -147,6 +171,18 @@ internal sealed class KuzzleSession : IAsyncDisposable
             async notification => await onNotification(JsonNode.Parse(notification.Raw.GetRawText()) as JsonObject ?? []),
             options,
             cancellationToken);
+    }
+
+    /// <summary>
+    /// Waits until the command is interrupted (Ctrl+C, SIGTERM); a connection lost for good is a <see cref="CliFailure"/>.
+    /// </summary>
+    public async Task WaitUntilInterruptedAsync(CancellationToken cancellationToken)
+    {
+        var interrupted = Task.Delay(Timeout.Infinite, cancellationToken);
+        if (await Task.WhenAny(interrupted, _lost.Task) == _lost.Task)
+        {
+            throw new CliFailure($"Connection to Kuzzle at {Settings.Address} lost: {await _lost.Task}");
+        }
     }
 
     /// <summary>Leaves a room.</summary>

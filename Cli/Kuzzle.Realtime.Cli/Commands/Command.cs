@@ -25,8 +25,11 @@ internal abstract class Command
     /// <summary>Whether standard input, when it is not a terminal, is read before connecting (bodies, code, filters).</summary>
     public virtual bool ReadsStdin => false;
 
-    /// <summary>Whether the command needs a WebSocket (realtime).</summary>
-    public virtual bool NeedsWebSocket(CommandContext context) => false;
+    /// <summary>
+    /// Whether the command stays connected for realtime notifications: it then needs a WebSocket, and its connection
+    /// reconnects and subscribes again after a loss instead of failing.
+    /// </summary>
+    public virtual bool StaysConnected(CommandContext context) => false;
 
     /// <summary>Positional arguments required (checked before connecting).</summary>
     protected virtual int RequiredPositionals => 0;

@@ -23,7 +23,7 @@ internal sealed class ExecuteCommand : Command
         FlagSpec.Switch("print-raw", "Print only the script result"),
     ];
 
-    public override bool NeedsWebSocket(CommandContext context) =>
+    public override bool StaysConnected(CommandContext context) =>
         context.Args.Has("keep-alive") || Code(context)?.Contains(SubscribeCall, StringComparison.Ordinal) == true;
 
     public override void Validate(CommandContext context)

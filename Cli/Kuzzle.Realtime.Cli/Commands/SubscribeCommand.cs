@@ -28,6 +28,8 @@ internal sealed class SubscribeCommand : Command
         new("display", "Path of the property to display from the notification (empty string: everything)", Default: "result"),
     ];
 
+    public override bool StaysConnected(CommandContext context) => true;
+
     public override void Validate(CommandContext context)
     {
         base.Validate(context);
@@ -77,15 +79,8 @@ internal sealed class SubscribeCommand : Command
             return ValueTask.CompletedTask;
         }, context.Cancellation);
         context.Console.Info($"Waiting for realtime notifications on \"{index}\":\"{collection}\" ...");
-        try
-        {
-            await Task.Delay(Timeout.Infinite, context.Cancellation);
-        }
-        catch (OperationCanceledException)
-        {
-            await context.Session.UnsubscribeAsync(roomId, CancellationToken.None);
-        }
-
+        await context.Session.WaitUntilInterruptedAsync(context.Cancellation);
+        await context.Session.UnsubscribeAsync(roomId, CancellationToken.None);
         return KourouApp.Success;
     }
 }

@@ -93,11 +93,18 @@ internal sealed class SdkScriptHost : IDisposable
         if (pump.IsNull())
         {
             // --keep-alive without a subscription: stay connected until interrupted.
-            await Task.Delay(Timeout.Infinite, _cancellation).ContinueWith(_ => { }, TaskScheduler.Default);
+            await _session.WaitUntilInterruptedAsync(_cancellation);
             return;
         }
 
-        await pump.UnwrapIfPromiseAsync(CancellationToken.None);
+        // Awaiting the pump is what runs Jint's event loop, so callbacks run while the command waits. It ends when its next
+        // read finds the queue closed: at Ctrl+C, or below when the connection is lost for good.
+        var pumping = pump.UnwrapIfPromiseAsync(CancellationToken.None);
+        var waiting = _session.WaitUntilInterruptedAsync(_cancellation);
+        await Task.WhenAny(pumping, waiting);
+        _notifications.Writer.TryComplete();
+        await pumping;
+        await waiting;
     }
 
     /// <summary>Unsubscribes every room the script opened.</summary>
@@ -187,7 +194,7 @@ internal sealed class SdkScriptHost : IDisposable
         {
             return await _notifications.Reader.ReadAsync(_cancellation);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
         {
             return null;
         }
