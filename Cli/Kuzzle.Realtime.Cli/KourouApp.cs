@@ -123,11 +123,6 @@ internal static class KourouApp
             console.Ko(ex.Message);
             return UsageError;
         }
-        catch (KuzzleException ex) when (ex.Id is ClientErrors.ConnectionFailed or ClientErrors.ConnectionLost or ClientErrors.NotConnected)
-        {
-            console.Ko($"Connection to Kuzzle lost: {ex.Message}");
-            return UsageError;
-        }
         catch (KuzzleException ex)
         {
             PrintApiError(console, ex);

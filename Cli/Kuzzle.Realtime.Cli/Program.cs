@@ -5,8 +5,8 @@ Console.OutputEncoding = System.Text.Encoding.UTF8;
 using var interrupted = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
-    // The first Ctrl+C ends keep-alive commands cleanly (subscriptions closed, impersonation keys deleted).
-    e.Cancel = true;
+    // The first Ctrl+C ends the command cleanly (subscriptions closed, impersonation keys deleted); a second one kills it.
+    e.Cancel = !interrupted.IsCancellationRequested;
     interrupted.Cancel();
 };
 using var terminated = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>

@@ -93,9 +93,18 @@ internal sealed class KuzzleSession : IAsyncDisposable
             {
                 try
                 {
-                    await client.Auth.LoginAsync("local", new JsonObject { ["username"] = settings.Username, ["password"] = settings.Password }, LoginExpiresIn, cancellationToken);
+                    // Sent as a raw request so that it carries the volatile tag too; setting the token schedules its refresh.
+                    var login = await session.ResultAsync(new JsonObject
+                    {
+                        ["controller"] = "auth",
+                        ["action"] = "login",
+                        ["strategy"] = "local",
+                        ["expiresIn"] = LoginExpiresIn,
+                        ["body"] = new JsonObject { ["username"] = settings.Username, ["password"] = settings.Password },
+                    }, cancellationToken);
+                    client.Jwt = login?["jwt"]?.GetValue<string>() ?? throw new KuzzleException("auth:login answered no token");
                 }
-                catch (KuzzleException ex) when (ex.Id is null || !ex.Id.StartsWith("network.", StringComparison.Ordinal))
+                catch (KuzzleException ex)
                 {
                     throw new CliFailure($"Login refused for \"{settings.Username}\": {ex.Message}", ex);
                 }
@@ -136,6 +145,10 @@ internal sealed class KuzzleSession : IAsyncDisposable
         {
             // Over HTTP nothing is opened before the first request: this is where an unreachable server shows.
             throw new CliFailure($"Cannot connect to Kuzzle at {Settings.Address}: {ex.Message}", ex);
+        }
+        catch (KuzzleException ex) when (ex.Id is ClientErrors.ConnectionLost or ClientErrors.NotConnected)
+        {
+            throw new CliFailure($"Connection to Kuzzle at {Settings.Address} lost: {ex.Message}", ex);
         }
     }
 

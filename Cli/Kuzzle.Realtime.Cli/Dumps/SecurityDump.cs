@@ -127,7 +127,7 @@ internal static class SecurityDump
                 await session.QueryAsync(toRequest(entry), ct);
                 Interlocked.Increment(ref succeeded);
             }
-            catch (Client.KuzzleException ex) when (ex.Id is not (Client.ClientErrors.ConnectionLost or Client.ClientErrors.NotConnected or Client.ClientErrors.ConnectionFailed))
+            catch (Client.KuzzleException ex)
             {
                 onError(entry, ex);
             }
