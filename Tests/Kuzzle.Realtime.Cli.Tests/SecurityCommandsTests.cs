@@ -123,6 +123,25 @@ public sealed class SecurityCommandsTests : CliFixture
     }
 
     [Test]
+    public async Task On_a_terminal_status_lines_are_coloured_and_exports_show_progress_unless_NO_COLOR()
+    {
+        string[] export = ["user:export", "--path", _directory, .. AsAdmin];
+
+        var coloured = await Kourou.RunOnTerminalAsync(export);
+        var plain = await Kourou.RunOnTerminalAsync(export, new Dictionary<string, string> { ["NO_COLOR"] = "1" });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(coloured.ExitCode, Is.EqualTo(0), coloured.ToString());
+            Assert.That(coloured.Stdout, Does.Contain("\u001b[32m[✔]"), "green success line");
+            Assert.That(coloured.Stdout, Does.Match(@"\r \u001b\[33m\[ℹ\] Read \d+/\d+ users"), "progress redrawn in place");
+            Assert.That(plain.ExitCode, Is.EqualTo(0), plain.ToString());
+            Assert.That(plain.Stdout, Does.Contain(" [✔] "));
+            Assert.That(plain.Stdout, Does.Not.Contain("\u001b[3"), "no colour with NO_COLOR");
+        });
+    }
+
+    [Test]
     public async Task Importing_a_dump_of_the_wrong_type_is_refused()
     {
         var path = Path.Combine(_directory, "roles.json");

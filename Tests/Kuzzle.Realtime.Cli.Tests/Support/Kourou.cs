@@ -45,6 +45,17 @@ public sealed class Kourou(int port)
         return await CompleteAsync(process, null);
     }
 
+    /// <summary>
+    /// Runs the tool on a pseudo-terminal (util-linux <c>script</c>): what a person at a terminal sees, standard output and error
+    /// merged, colours and progress lines included.
+    /// </summary>
+    public async Task<KourouResult> RunOnTerminalAsync(IEnumerable<string> args, IDictionary<string, string>? environment = null)
+    {
+        var command = string.Join(' ', new[] { "dotnet", ToolPath }.Concat(args).Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+        using var process = Start(StartInfo("script", ["-qec", command, "/dev/null"], environment));
+        return await CompleteAsync(process, null);
+    }
+
     /// <summary>Starts a long-running command (realtime:subscribe, sdk:execute --keep-alive); stop it with <see cref="RunningKourou.StopAsync"/>.</summary>
     public RunningKourou Start(params string[] args)
     {
