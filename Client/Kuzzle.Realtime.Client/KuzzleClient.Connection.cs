@@ -248,17 +248,21 @@ public sealed partial class KuzzleClient
     /// <summary>One server message (the buffer is only valid during the synchronous part of this call).</summary>
     private ValueTask OnMessageAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
     {
-        FrameReader.FrameInfo info;
         try
         {
-            info = FrameReader.Classify(message.Span, _requestIdPrefixUtf8);
+            var info = FrameReader.Classify(message.Span, _requestIdPrefixUtf8);
+            return Dispatch(info, message.Span, cancellationToken);
         }
         catch (JsonException e)
         {
+            // Not JSON, or truncated: nothing can be answered from it; the connection stays up.
             ReportBackgroundError(ClientErrors.Create(ClientErrors.BadResponse, 502, "The server sent a message that is not JSON.", e), "receive");
             return ValueTask.CompletedTask;
         }
+    }
 
+    private ValueTask Dispatch(FrameReader.FrameInfo info, ReadOnlySpan<byte> message, CancellationToken cancellationToken)
+    {
         switch (info.Kind)
         {
             case FrameKind.Pong:
@@ -266,7 +270,7 @@ public sealed partial class KuzzleClient
             case FrameKind.Response:
                 if (_pending.TryRemove(info.RequestKey, out var pending))
                 {
-                    Complete(pending, FrameReader.Parse(message.Span));
+                    Complete(pending, FrameReader.Parse(message));
                 }
 
                 return ValueTask.CompletedTask;
@@ -274,18 +278,18 @@ public sealed partial class KuzzleClient
                 OnTokenExpired();
                 return ValueTask.CompletedTask;
             case FrameKind.ServerNotice:
-                OnServerNotice(FrameReader.Parse(message.Span));
+                OnServerNotice(FrameReader.Parse(message));
                 return ValueTask.CompletedTask;
             case FrameKind.Room:
                 if (!_pendingByName.IsEmpty && _pendingByName.TryRemove(info.Room!, out var named))
                 {
-                    Complete(named, FrameReader.Parse(message.Span));
+                    Complete(named, FrameReader.Parse(message));
                     return ValueTask.CompletedTask;
                 }
 
-                return Subscriptions.DispatchAsync(info.Room!, FrameReader.Parse(message.Span), cancellationToken);
+                return Subscriptions.DispatchAsync(info.Room!, FrameReader.Parse(message), cancellationToken);
             default:
-                OnUnroutable(FrameReader.Parse(message.Span));
+                OnUnroutable(FrameReader.Parse(message));
                 return ValueTask.CompletedTask;
         }
     }

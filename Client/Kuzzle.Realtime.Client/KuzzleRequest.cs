@@ -67,8 +67,8 @@ public sealed class KuzzleRequest
     public static KuzzleRequest FromJson(JsonObject request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var controller = request["controller"]?.GetValue<string>();
-        var action = request["action"]?.GetValue<string>();
+        var controller = StringOf("controller", request["controller"]);
+        var action = StringOf("action", request["action"]);
         if (string.IsNullOrEmpty(controller) || string.IsNullOrEmpty(action))
         {
             throw new ArgumentException("A request needs a controller and an action.", nameof(request));
@@ -82,13 +82,13 @@ public sealed class KuzzleRequest
                 case "controller" or "action":
                     break;
                 case "index":
-                    result.Index = value?.GetValue<string>();
+                    result.Index = StringOf("index", value);
                     break;
                 case "collection":
-                    result.Collection = value?.GetValue<string>();
+                    result.Collection = StringOf("collection", value);
                     break;
                 case "_id":
-                    result.Id = value?.GetValue<string>();
+                    result.Id = StringOf("_id", value);
                     break;
                 case "body":
                     result.Body = value?.DeepClone();
@@ -97,10 +97,10 @@ public sealed class KuzzleRequest
                     result.Volatile = value?.DeepClone() as JsonObject;
                     break;
                 case "requestId":
-                    result.RequestId = value?.GetValue<string>();
+                    result.RequestId = StringOf("requestId", value);
                     break;
                 case "jwt":
-                    result.Jwt = value?.GetValue<string>();
+                    result.Jwt = StringOf("jwt", value);
                     break;
                 default:
                     result[key] = value?.DeepClone();
@@ -110,6 +110,13 @@ public sealed class KuzzleRequest
 
         return result;
     }
+
+    private static string? StringOf(string key, JsonNode? value) => value switch
+    {
+        null => null,
+        JsonValue text when text.TryGetValue<string>(out var s) => s,
+        _ => throw new ArgumentException($"\"{key}\" must be a string.", nameof(value)),
+    };
 
     /// <inheritdoc />
     public override string ToString() => $"{Controller}:{Action}";

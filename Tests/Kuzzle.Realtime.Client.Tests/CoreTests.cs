@@ -163,6 +163,21 @@ public sealed class CoreTests(KuzzleProtocol protocol)
         });
     }
 
+    [Test]
+    public async Task A_false_boolean_argument_means_false_over_both_protocols()
+    {
+        await using var first = await _server.ConnectAsync(protocol);
+        await using var second = await _server.ConnectAsync(protocol);
+        await first.Auth.LoginAsync("local", Users.Local("core", "core-password-1"));
+        var other = await second.Auth.LoginAsync("local", Users.Local("core", "core-password-1"));
+
+        // Over HTTP Kuzzle reads any present boolean argument as true: the client leaves false ones out.
+        await first.QueryAsync(new KuzzleRequest("auth", "logout") { ["global"] = false });
+        var otherAfter = await first.Auth.CheckTokenAsync(other);
+
+        Assert.That(otherAfter.Valid, Is.True);
+    }
+
     internal static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

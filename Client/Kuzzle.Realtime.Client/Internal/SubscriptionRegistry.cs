@@ -132,6 +132,14 @@ internal sealed class SubscriptionRegistry
         {
             if (!subscription.AutoResubscribe && !subscription.Suspended)
             {
+                // Not to be subscribed again: the server dropped it with the connection, so it ends here.
+                lock (_lock)
+                {
+                    _all.Remove(subscription);
+                    Rebuild();
+                }
+
+                subscription.Complete();
                 continue;
             }
 

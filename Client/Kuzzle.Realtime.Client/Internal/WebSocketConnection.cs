@@ -211,8 +211,9 @@ internal sealed class WebSocketConnection : IAsyncDisposable
             return;
         }
 
-        _socket.Abort();
+        // The cause is recorded first: aborting makes the receive loop fail with an error of its own.
         Finish(cause);
+        _socket.Abort();
     }
 
     private void Finish(Exception? cause)

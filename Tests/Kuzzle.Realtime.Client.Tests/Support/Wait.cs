@@ -20,18 +20,21 @@ public static class Wait
         }
     }
 
-    /// <summary>Awaits a task with a deadline; fails the test when it is not done in time.</summary>
-    public static async Task<T> ForAsync<T>(Task<T> task, TimeSpan timeout, string what)
+    /// <summary>Completes when the asynchronous <paramref name="condition"/> holds (e.g. a server answer); fails the test
+    /// after <paramref name="timeout"/>.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {
-        ArgumentNullException.ThrowIfNull(task);
-        try
+        ArgumentNullException.ThrowIfNull(condition);
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
         {
-            return await task.WaitAsync(timeout);
-        }
-        catch (TimeoutException)
-        {
-            Assert.Fail($"Timed out after {timeout.TotalSeconds} s waiting for: {what}");
-            throw;
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out after {timeout.TotalSeconds} s waiting for: {what}");
+            }
+
+            // Polls the real server, whose token clock is not ours to drive.
+            await Task.Delay(50);
         }
     }
 }
