@@ -48,7 +48,9 @@ public sealed partial class LocalStrategy
 
         if (password is null)
         {
-            throw LocalErrors.PasswordRequired();
+            // An imported Kuzzle hash: the password is unknown here, so the policies on its text cannot be checked.
+            _ = ImportedHash(context, credentials) ?? throw LocalErrors.PasswordRequired();
+            return;
         }
 
         await ValidatePoliciesAsync(kuid, username, password, null, cancellationToken);
@@ -58,7 +60,8 @@ public sealed partial class LocalStrategy
     public async ValueTask<JsonObject> CreateAsync(StrategyCallContext context, JsonElement credentials, string kuid, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var password = Text(credentials, "password") ?? throw LocalErrors.PasswordNeeded();
+        var password = Text(credentials, "password");
+        var imported = password is null ? ImportedHash(context, credentials) ?? throw LocalErrors.PasswordNeeded() : null;
         var username = Text(credentials, "username") ?? throw LocalErrors.UsernameRequired();
         if (await FindByKuidAsync(kuid, cancellationToken) is not null)
         {
@@ -69,11 +72,25 @@ public sealed partial class LocalStrategy
         var document = new LocalCredentialDocument
         {
             Kuid = kuid,
-            Updater = context.CallerKuid,
+            // An imported password was the user's own in Kuzzle, not one an administrator set (mustChangePasswordIfSetByAdmin).
+            Updater = imported is null ? context.CallerKuid : kuid,
             CreatedAt = now,
             UpdatedAt = now,
         };
-        document.SetArgon2(await HashAsync(password, cancellationToken));
+        if (imported is null)
+        {
+            document.SetArgon2(await HashAsync(password!, cancellationToken));
+        }
+        else
+        {
+            // Kept as Kuzzle stored it: verified at the next login, then replaced by argon2id.
+            document.UserPassword = imported.UserPassword;
+            document.UserSalt = imported.UserSalt;
+            document.Algorithm = imported.Algorithm;
+            document.Stretching = imported.Stretching;
+            document.Encryption = imported.Encryption;
+        }
+
         try
         {
             await _store.PutAsync(UsersCollection, username, document.Write(), StrategyDocument.Absent, cancellationToken);
@@ -204,6 +221,59 @@ public sealed partial class LocalStrategy
     }
 
     /// <summary>A credential field as a non-empty string, else null (the plugin tests fields for truthiness).</summary>
+    /// <summary>
+    /// A password hash imported from Kuzzle (kuzzle-plugin-auth-passport-local's <c>userPassword</c>, <c>userSalt</c>,
+    /// <c>algorithm</c>, <c>stretching</c>, <c>encryption</c>) given instead of a password, or null when there is none. Only the
+    /// <c>security</c> controller takes one: whoever may set a user's credentials may set them from a hash, but nobody imports a
+    /// hash for themselves (that would skip the password policies).
+    /// </summary>
+    private StoredPassword? ImportedHash(StrategyCallContext context, JsonElement credentials)
+    {
+        if (credentials.ValueKind != JsonValueKind.Object || !credentials.TryGetProperty("userPassword", out var hash))
+        {
+            return null;
+        }
+
+        if (context.Controller != "security")
+        {
+            throw new StrategyException(400, "A password hash can only be imported through the security controller.");
+        }
+
+        string? Optional(string name, Func<string, bool> valid, string expected)
+        {
+            if (!credentials.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            {
+                return null;
+            }
+
+            return value.ValueKind == JsonValueKind.String && valid(value.GetString()!)
+                ? value.GetString()
+                : throw new StrategyException(400, $"Invalid imported password hash: \"{name}\" must be {expected}.");
+        }
+
+        if (hash.ValueKind != JsonValueKind.String || hash.GetString()!.Length == 0)
+        {
+            throw new StrategyException(400, "Invalid imported password hash: \"userPassword\" must be a non-empty string.");
+        }
+
+        bool? stretching = null;
+        if (credentials.TryGetProperty("stretching", out var stretch) && stretch.ValueKind != JsonValueKind.Null)
+        {
+            stretching = stretch.ValueKind is JsonValueKind.True or JsonValueKind.False
+                ? stretch.GetBoolean()
+                : throw new StrategyException(400, "Invalid imported password hash: \"stretching\" must be a boolean.");
+        }
+
+        return new StoredPassword
+        {
+            UserPassword = hash.GetString(),
+            UserSalt = Optional("userSalt", _ => true, "a string") ?? "",
+            Algorithm = Optional("algorithm", Hashing.LegacyKuzzleHash.IsKuzzleAlgorithm, "one of Kuzzle's hash algorithms") ?? _options.LegacyAlgorithm,
+            Stretching = stretching ?? false,
+            Encryption = Optional("encryption", e => e is "hmac" or "hash", "\"hmac\" or \"hash\"") ?? "hmac",
+        };
+    }
+
     private static string? Text(JsonElement credentials, string name) =>
         credentials.ValueKind == JsonValueKind.Object && credentials.TryGetProperty(name, out var value)
             && value.ValueKind == JsonValueKind.String && value.GetString()!.Length > 0

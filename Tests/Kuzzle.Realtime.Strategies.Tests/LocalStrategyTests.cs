@@ -331,6 +331,42 @@ public sealed class LocalStrategyTests
     }
 
     [Test]
+    public async Task An_administrator_imports_a_kuzzle_hash_and_the_user_logs_in_with_the_old_password()
+    {
+        var salt = string.Concat(Enumerable.Repeat("0f1e2d3c", 32));
+        var legacy = LegacyKuzzleHash.Compute("kept-pw", salt, "sha512", true, "hmac", "hex")!;
+        var credentials = Json($$"""{"username":"olduser","userPassword":"{{legacy}}","userSalt":"{{salt}}","algorithm":"sha512","stretching":true,"encryption":"hmac"}""");
+
+        await _strategy.ValidateAsync(Security(), credentials, "kuid-old", isUpdate: false);
+        var created = await _strategy.CreateAsync(Security(), credentials, "kuid-old");
+        Assert.That(created.ToJsonString(), Is.EqualTo("""{"username":"olduser","kuid":"kuid-old"}"""));
+        Assert.That(_store.Raw(LocalStrategy.UsersCollection, "olduser"), Does.Contain("userPassword"));
+
+        Assert.That((await _strategy.VerifyAsync(Login("olduser", "wrong"))).Succeeded, Is.False);
+        Assert.That((await _strategy.VerifyAsync(Login("olduser", "kept-pw"))).Kuid, Is.EqualTo("kuid-old"));
+        Assert.That(Hash("olduser"), Does.StartWith("$argon2id$"), "re-hashed at the first login");
+        Assert.That((await _strategy.VerifyAsync(Login("olduser", "kept-pw"))).Kuid, Is.EqualTo("kuid-old"));
+    }
+
+    [Test]
+    public async Task A_hash_is_imported_only_through_the_security_controller_and_only_when_well_formed()
+    {
+        var own = await ThrowsStrategyAsync(() => _strategy.ValidateAsync(Auth("kuid-1"), Json("""{"username":"me","userPassword":"abc"}"""), "kuid-1", false).AsTask());
+        AssertAdHoc(own, 400, "A password hash can only be imported through the security controller.");
+
+        var algorithm = await ThrowsStrategyAsync(() => _strategy.ValidateAsync(Security(), Json("""{"username":"u","userPassword":"abc","algorithm":"md5"}"""), "kuid-2", false).AsTask());
+        Assert.That(algorithm.Status, Is.EqualTo(400));
+        Assert.That(algorithm.Message, Does.Contain("\"algorithm\""));
+
+        var empty = await ThrowsStrategyAsync(() => _strategy.CreateAsync(Security(), Json("""{"username":"u","userPassword":""}"""), "kuid-2").AsTask());
+        Assert.That(empty.Message, Does.Contain("userPassword"));
+
+        var stretching = await ThrowsStrategyAsync(() => _strategy.CreateAsync(Security(), Json("""{"username":"u","userPassword":"abc","stretching":"yes"}"""), "kuid-2").AsTask());
+        Assert.That(stretching.Message, Does.Contain("stretching"));
+        Assert.That(_store.Raw(LocalStrategy.UsersCollection, "u"), Is.Null, "nothing stored after a refusal");
+    }
+
+    [Test]
     public async Task No_method_output_or_error_contains_the_password_or_hash()
     {
         const string password = "P4ssw0rd-Unique-Marker";
