@@ -118,6 +118,15 @@ public sealed class ExternalStrategiesTests
     }
 
     [Test]
+    public async Task GetConfig_shows_no_client_secret_or_bind_password()
+    {
+        var (status, body) = await Http(HttpMethod.Get, "/_getConfig");
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK));
+        var text = body.ToString();
+        Assert.That(text, Does.Not.Contain("kuzzle-client-secret").And.Not.Contain(Slapd.AdminPassword));
+    }
+
+    [Test]
     public async Task Ldap_login_creates_the_user_once_with_profiles_from_groups_and_refuses_bad_credentials()
     {
         var (status, first) = await LdapLogin("alice", "alice-secret");

@@ -56,9 +56,13 @@ public sealed class RealtimeController(HotelClerk clerk, Notifier notifier, IRig
     {
         var roomId = context.Input.GetBodyString("roomId");
         var request = BuildSubscribeRequest(context);
-        if (_cluster.IsEnabled && !clerk.TryGetRoom(roomId, out _)
-            && await _cluster.FindRoomAsync(roomId, cancellationToken) is { } remote)
+        if (clerk.TryGetRoom(roomId, out var local))
         {
+            await EnsureRoomAllowedAsync(context, local.Index, local.Collection, cancellationToken);
+        }
+        else if (_cluster.IsEnabled && await _cluster.FindRoomAsync(roomId, cancellationToken) is { } remote)
+        {
+            await EnsureRoomAllowedAsync(context, remote.Index, remote.Collection, cancellationToken);
             await _cluster.WatchCollectionAsync(remote.Index, remote.Collection, cancellationToken);
             var (joined, joinedChannel) = clerk.JoinRemote(remote, request);
             return await RoomAndChannel(joined, joinedChannel);
@@ -78,6 +82,15 @@ public sealed class RealtimeController(HotelClerk clerk, Notifier notifier, IRig
     private async ValueTask<ApiResult?> CountAsync(RequestContext context, CancellationToken cancellationToken)
     {
         var roomId = context.Input.GetBodyString("roomId");
+        if (clerk.TryGetRoom(roomId, out var local))
+        {
+            await EnsureRoomAllowedAsync(context, local.Index, local.Collection, cancellationToken);
+        }
+        else if (_cluster.IsEnabled && await _cluster.FindRoomAsync(roomId, cancellationToken) is { } found)
+        {
+            await EnsureRoomAllowedAsync(context, found.Index, found.Collection, cancellationToken);
+        }
+
         var remote = _cluster.IsEnabled ? await _cluster.RemoteCountAsync(roomId, cancellationToken) : 0;
         return ApiResult.From(new JsonObject { ["count"] = clerk.Count(roomId) + remote });
     }
@@ -183,6 +196,21 @@ public sealed class RealtimeController(HotelClerk clerk, Notifier notifier, IRig
 
         // No collection carries validation specifications on this server, so every document is valid.
         return Result(new JsonObject { ["errorMessages"] = new JsonObject(), ["valid"] = true });
+    }
+
+    /// <summary>
+    /// <c>join</c> and <c>count</c> carry no index, and room ids can be computed offline: the action's right is checked against the
+    /// room's own index and collection, with the answer a <c>subscribe</c> there would get (realtime.md §2 "Our choice").
+    /// </summary>
+    private async ValueTask EnsureRoomAllowedAsync(RequestContext context, string index, string collection, CancellationToken cancellationToken)
+    {
+        var input = context.Input;
+        if (!await rights.IsAllowedAsync(context.User, input.Controller!, input.Action!, index, collection, cancellationToken))
+        {
+            throw context.User.IsAnonymous
+                ? KuzzleErrors.Security.Rights.Unauthorized.Create(input.Controller!, input.Action!, context.User.Kuid)
+                : KuzzleErrors.Security.Rights.Forbidden.Create(input.Controller!, input.Action!, context.User.Kuid);
+        }
     }
 
     private SubscribeRequest BuildSubscribeRequest(RequestContext context)
