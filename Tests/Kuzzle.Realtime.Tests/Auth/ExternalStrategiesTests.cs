@@ -218,6 +218,8 @@ public sealed class ExternalStrategiesTests
         var setCookie = start.Headers.GetValues("Set-Cookie").Single();
         Assert.That(setCookie, Does.Match("^kuzzleOAuthBinding-oidc=[A-Za-z0-9_-]{43}; Max-Age=600; Path=/_login; HttpOnly; SameSite=Lax$"));
         var cookie = setCookie.Split(';')[0];
+        var startBody = await start.Content.ReadAsStringAsync();
+        Assert.That(startBody, Does.Not.Contain(cookie.Split('=')[1]), "the HttpOnly binding cookie is not repeated in the body");
         var query = System.Web.HttpUtility.ParseQueryString(authorize.Query);
         Assert.Multiple(() =>
         {

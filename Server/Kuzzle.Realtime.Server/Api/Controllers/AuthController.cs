@@ -76,7 +76,11 @@ public sealed partial class AuthController(
             foreach (var (name, value) in redirect.Headers)
             {
                 context.AddResponseHeader(name, value);
-                headers[name] = value;
+                if (!name.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase))
+                {
+                    // The browser-binding cookie is HttpOnly: it goes in the HTTP header only, never in the readable body.
+                    headers[name] = value;
+                }
             }
 
             return ApiResult.From(new JsonObject { ["headers"] = headers, ["statusCode"] = redirect.StatusCode });

@@ -90,6 +90,12 @@ public sealed partial class SecurityController(SecurityStore store, StrategyRegi
         }
         else if (argumentAllowed)
         {
+            // Kuzzle's non-body form (security.md §5) is a comma-separated string over every protocol (HTTP: JSON too).
+            if (input.Protocol != RequestProtocol.Http && input.TryGetArg("ids", out var argument) && argument.ValueKind == JsonValueKind.String)
+            {
+                return [.. argument.GetString()!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
+            }
+
             ids = input.GetArrayOrDefault("ids");
         }
 

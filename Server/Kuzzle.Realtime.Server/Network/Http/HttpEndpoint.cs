@@ -194,7 +194,14 @@ public sealed class HttpEndpoint
 
     private async Task ExecuteQueryAsync(HttpContext http, HttpConnectionInfo connection, string requestId, JsonDocument? payload)
     {
-        if (payload is null || payload.RootElement.ValueKind != JsonValueKind.Object)
+        if (payload is null || payload.RootElement.ValueKind == JsonValueKind.Null)
+        {
+            // The body is the whole request: without one there is nothing to run (a 400, not Kuzzle's 500 without id).
+            await WriteDetachedAsync(http, connection, requestId, KuzzleErrors.Api.Assert.BodyRequired.Create());
+            return;
+        }
+
+        if (payload.RootElement.ValueKind != JsonValueKind.Object)
         {
             await WriteDetachedAsync(http, connection, requestId, RequestParser.NotAnObject());
             return;
@@ -300,6 +307,12 @@ public sealed class HttpEndpoint
         try
         {
             var doc = JsonDocument.Parse(volatileHeader);
+            if (Protocol.Json.JsonStrings.ContainsLoneSurrogate(System.Text.Encoding.UTF8.GetBytes(volatileHeader), RequestParser.DefaultMaxDepth))
+            {
+                doc.Dispose();
+                throw new JsonException(RequestParser.LoneSurrogateMessage);
+            }
+
             if (doc.RootElement.ValueKind == JsonValueKind.Object)
             {
                 input.Volatile = doc.RootElement;
