@@ -109,7 +109,7 @@ public sealed partial class AuthController(
         }
 
         var token = await tokens.CreateAsync(kuid, expiresIn, cancellationToken: cancellationToken);
-        links.Link(context.Connection, token);
+        links.Link(context.Connection, token, takeOverSubscriptions: true);
         return TokenResult(context, token, cookieAuth);
     }
 
@@ -224,7 +224,7 @@ public sealed partial class AuthController(
         }
 
         var fresh = await tokens.RefreshAsync(current, expiresIn, cancellationToken);
-        links.Link(context.Connection, fresh);
+        links.Link(context.Connection, fresh, takeOverSubscriptions: true);
         return TokenResult(context, fresh, cookieAuth);
     }
 

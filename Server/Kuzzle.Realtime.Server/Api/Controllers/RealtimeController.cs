@@ -18,7 +18,7 @@ namespace Kuzzle.Realtime.Server.Api.Controllers;
 /// <c>core.realtime.room_not_found</c>, <c>core.realtime.not_subscribed</c>; with several nodes, <c>services.cache.not_connected</c>
 /// when <c>count</c>, <c>list</c> or a cross-node <c>join</c> needs Redis and it is away.
 /// </summary>
-public sealed class RealtimeController(HotelClerk clerk, Notifier notifier, IRightsPolicy rights, TimeProvider time, IRealtimeCluster? cluster = null) : IApiController
+public sealed class RealtimeController(HotelClerk clerk, Notifier notifier, IRightsPolicy rights, TimeProvider time, TokenLinks links, IRealtimeCluster? cluster = null) : IApiController
 {
     private readonly IRealtimeCluster _cluster = cluster ?? SingleNodeRealtime.Instance;
 
@@ -49,6 +49,7 @@ public sealed class RealtimeController(HotelClerk clerk, Notifier notifier, IRig
         // Before acknowledging: once the client has its room id, publishes from any node must reach it.
         await _cluster.WatchCollectionAsync(index, collection, cancellationToken);
         var (roomId, channel) = clerk.Subscribe(index, collection, filter, request);
+        links.RecordSubscription(context.Connection, context.User.Token, roomId);
         return await RoomAndChannel(roomId, channel);
     }
 
@@ -65,10 +66,12 @@ public sealed class RealtimeController(HotelClerk clerk, Notifier notifier, IRig
             await EnsureRoomAllowedAsync(context, remote.Index, remote.Collection, cancellationToken);
             await _cluster.WatchCollectionAsync(remote.Index, remote.Collection, cancellationToken);
             var (joined, joinedChannel) = clerk.JoinRemote(remote, request);
+            links.RecordSubscription(context.Connection, context.User.Token, joined);
             return await RoomAndChannel(joined, joinedChannel);
         }
 
         var (id, channel) = clerk.Join(roomId, request);
+        links.RecordSubscription(context.Connection, context.User.Token, id);
         return await RoomAndChannel(id, channel);
     }
 
