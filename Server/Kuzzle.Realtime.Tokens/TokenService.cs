@@ -198,6 +198,31 @@ public sealed class TokenService : IAsyncDisposable
         return removed.Count;
     }
 
+    /// <summary>
+    /// Revokes every session token of a user but <paramref name="keep"/> (a password change keeps the session that made it);
+    /// API keys are kept. Returns how many were revoked.
+    /// </summary>
+    public async ValueTask<int> RevokeAllExceptAsync(string kuid, TokenHash? keep, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(kuid);
+        var kept = keep?.ToHex();
+        var sessions = await GuardAsync(_store.Sessions.ListByUserAsync(kuid, cancellationToken)).ConfigureAwait(false);
+        var revoked = 0;
+        foreach (var session in sessions)
+        {
+            if (session.TokenId == kept || !TokenHash.TryParse(session.TokenId, out var hash))
+            {
+                continue;
+            }
+
+            await GuardAsync(_store.Sessions.RemoveAsync(session.TokenId, cancellationToken)).ConfigureAwait(false);
+            await InvalidateAsync(hash, cancellationToken).ConfigureAwait(false);
+            revoked++;
+        }
+
+        return revoked;
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

@@ -35,6 +35,9 @@ public sealed class SecurityOptions
 
     /// <summary>Failed logins allowed per account and per client address before logins are refused for a while.</summary>
     public LoginThrottleOptions LoginThrottle { get; set; } = new();
+
+    /// <summary>A changed or reset password ends the user's other sessions (the session that changed it stays).</summary>
+    public bool RevokeSessionsOnPasswordChange { get; set; } = true;
 }
 
 /// <summary>

@@ -148,6 +148,7 @@ public static class ServerHost
         services.AddSingleton(sp => sp.GetRequiredService<Kuzzle.Realtime.Security.Store.SecurityStore>().Rights);
         services.AddSingleton(sp => sp.GetRequiredService<Kuzzle.Realtime.Security.Store.SecurityStore>().Users);
         services.AddSingleton<UserLifecycle>();
+        services.AddSingleton<PasswordChangeRevocation>();
         services.AddHostedService<UserTokenCleanup>();
         services.AddSingleton<IRightsPolicy, StoredRightsPolicy>();
         services.AddSingleton<IAdminDirectory, StoredAdminDirectory>();

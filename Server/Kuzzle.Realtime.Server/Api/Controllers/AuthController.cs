@@ -23,7 +23,8 @@ public sealed partial class AuthController(
     TokenLinks links,
     LoginThrottle throttle,
     Kuzzle.Realtime.Security.Store.SecurityStore security,
-    EffectiveSettings settings) : IApiController
+    EffectiveSettings settings,
+    PasswordChangeRevocation passwordChanges) : IApiController
 {
     private readonly bool _cookieMode = settings.Options.Server.Http.CookieAuthentication;
 
@@ -279,7 +280,9 @@ public sealed partial class AuthController(
         var (strategy, call, kuid) = OwnCredentials(context, "updateMyCredentials");
         var credentials = context.Input.GetBodyObject();
         await StrategyCalls.RunAsync(() => strategy.ValidateAsync(call, credentials, kuid, isUpdate: true, cancellationToken));
-        return Result(await StrategyCalls.RunAsync(() => strategy.UpdateAsync(call, credentials, kuid, cancellationToken)));
+        var updated = await StrategyCalls.RunAsync(() => strategy.UpdateAsync(call, credentials, kuid, cancellationToken));
+        await passwordChanges.AfterCredentialsUpdateAsync(kuid, credentials, context.User, cancellationToken);
+        return Result(updated);
     }
 
     private async ValueTask<ApiResult?> ValidateMyCredentialsAsync(RequestContext context, CancellationToken cancellationToken)
