@@ -38,6 +38,11 @@ public sealed class TokenService : IAsyncDisposable
     /// </summary>
     public event Action<TokenHash>? Revoked;
 
+    private const string RefreshClaimPrefix = "token-refresh:";
+
+    // Longer than any refresh takes; afterwards the session itself says it was refreshed.
+    private static readonly TimeSpan RefreshClaimWindow = TimeSpan.FromMinutes(5);
+
     /// <summary>The API keys.</summary>
     public ApiKeyStore ApiKeys { get; }
 
@@ -155,6 +160,14 @@ public sealed class TokenService : IAsyncDisposable
 
         var session = await GuardAsync(_store.Sessions.GetAsync(current.Hash.ToHex(), cancellationToken)).ConfigureAwait(false);
         if (session is null || ReadSession(session).Refreshed)
+        {
+            throw KuzzleErrors.Security.Token.Invalid.Create();
+        }
+
+        // Two refreshes that both read the session before either marked it: only the first to claim it (one atomic increment
+        // in the shared counters, on every node) goes on.
+        var claims = await GuardAsync(_store.Counters.IncrementAsync(RefreshClaimPrefix + session.TokenId, RefreshClaimWindow, cancellationToken)).ConfigureAwait(false);
+        if (claims != 1)
         {
             throw KuzzleErrors.Security.Token.Invalid.Create();
         }
@@ -304,6 +317,7 @@ public sealed class TokenService : IAsyncDisposable
             : token.StartsWith(AuthToken.ApiKeyPrefix, StringComparison.Ordinal) ? TokenKind.ApiKey
             : throw KuzzleErrors.Security.Token.Invalid.Create();
         var compact = kind == TokenKind.Auth ? token[AuthToken.AuthPrefix.Length..] : token[AuthToken.ApiKeyPrefix.Length..];
+        var generation = _cache.Generation;
         var jwt = await StartAsync(cancellationToken).ConfigureAwait(false);
         var claims = await jwt.ValidateAsync(compact).ConfigureAwait(false);
         var checkedToken = kind == TokenKind.Auth
@@ -311,7 +325,7 @@ public sealed class TokenService : IAsyncDisposable
             : await ApiKeys.CheckAsync(token, hash, claims, cancellationToken).ConfigureAwait(false);
         if (!checkedToken.SingleUse)
         {
-            _cache.Add(checkedToken, NowMs());
+            _cache.Add(checkedToken, NowMs(), generation);
         }
 
         return checkedToken;
