@@ -36,12 +36,16 @@ public sealed class LoginThrottle
     }
 
     /// <summary>Refuses the attempt when this connection, this account or this address is over its limit.</summary>
-    public async ValueTask CheckAsync(IConnectionInfo connection, string? account, CancellationToken cancellationToken)
+    /// <param name="connection">Where the attempt comes from.</param>
+    /// <param name="account">The account it is for, if known.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <param name="isLogin">False for other password proofs (a current password): Kuzzle's logins-per-second does not apply.</param>
+    public async ValueTask CheckAsync(IConnectionInfo connection, string? account, CancellationToken cancellationToken, bool isLogin = true)
     {
         ArgumentNullException.ThrowIfNull(connection);
 
         // Every HTTP request is its own connection (as in Kuzzle): the per-connection limit only binds persistent sockets.
-        if (connection.Protocol == "websocket" && !TryCountConnectionLogin(connection.Id))
+        if (isLogin && connection.Protocol == "websocket" && !TryCountConnectionLogin(connection.Id))
         {
             throw KuzzleErrors.Api.Process.TooManyLoginsRequests.Create();
         }

@@ -47,6 +47,35 @@ public sealed class LoginThrottleTests
         Assert.That(bystander.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
+    [Test]
+    public async Task A_wrong_current_password_is_checked_before_the_reuse_policy_and_counted_by_the_throttle()
+    {
+        await using var server = await TestServer.StartAsync(
+            "--Kuzzle:Auth:Strategies:local:Options:requirePassword=true",
+            "--Kuzzle:Auth:Strategies:local:Options:passwordPolicies:0:appliesTo=*",
+            "--Kuzzle:Auth:Strategies:local:Options:passwordPolicies:0:forbidReusedPasswordCount=5",
+            "--Kuzzle:Security:LoginThrottle:MaxFailuresPerAccount=3",
+            "--Kuzzle:Security:LoginThrottle:MaxFailuresPerAddress=0");
+        await TestUsers.CreateAsync(server, "oracle-kuid", "oracle", "Current-password-1", "default");
+        await using var ws = await server.ConnectAsync();
+        var jwt = await TestUsers.LoginAsync(ws, "oracle", "Current-password-1");
+
+        async Task<System.Text.Json.JsonElement> Update(string candidate, string currentPassword) =>
+            await ws.RequestAsync($$$"""{"controller":"auth","action":"updateMyCredentials","strategy":"local","jwt":"{{{jwt}}}","requestId":"{{{Guid.NewGuid():N}}}","body":{"password":"{{{candidate}}}","currentPassword":"{{{currentPassword}}}"}}""");
+
+        // A session thief guessing the password: the right guess and a wrong one get the same answer.
+        var rightGuess = await Update("Current-password-1", "not-the-password");
+        var wrongGuess = await Update("Something-else-2", "not-the-password");
+        Assert.That(rightGuess.GetProperty("status").GetInt32(), Is.EqualTo(403), rightGuess.ToString());
+        Assert.That(rightGuess.GetProperty("error").GetProperty("message").GetString(), Is.EqualTo(wrongGuess.GetProperty("error").GetProperty("message").GetString()));
+
+        // The failures count: the third is the last one checked, then the throttle answers.
+        await Update("Something-else-3", "not-the-password");
+        var throttled = await Update("Something-else-4", "Current-password-1");
+        Assert.That(throttled.GetProperty("status").GetInt32(), Is.EqualTo(429), throttled.ToString());
+        Assert.That(throttled.GetProperty("error").GetProperty("id").GetString(), Is.EqualTo("api.process.too_many_logins_requests"));
+    }
+
     private static Task<HttpResponseMessage> Login(HttpClient http, string username, string password) =>
         http.PostAsync("/_login/local", new StringContent($$"""{"username":"{{username}}","password":"{{password}}"}""", Encoding.UTF8, "application/json"));
 }

@@ -279,8 +279,11 @@ public sealed partial class AuthController(
     {
         var (strategy, call, kuid) = OwnCredentials(context, "updateMyCredentials");
         var credentials = context.Input.GetBodyObject();
-        await StrategyCalls.RunAsync(() => strategy.ValidateAsync(call, credentials, kuid, isUpdate: true, cancellationToken));
-        var updated = await StrategyCalls.RunAsync(() => strategy.UpdateAsync(call, credentials, kuid, cancellationToken));
+        var updated = await ProvingCurrentPasswordAsync(context, kuid, async () =>
+        {
+            await StrategyCalls.RunAsync(() => strategy.ValidateAsync(call, credentials, kuid, isUpdate: true, cancellationToken));
+            return await StrategyCalls.RunAsync(() => strategy.UpdateAsync(call, credentials, kuid, cancellationToken));
+        }, cancellationToken);
         await passwordChanges.AfterCredentialsUpdateAsync(kuid, credentials, context.User, cancellationToken);
         return Result(updated);
     }
@@ -296,7 +299,11 @@ public sealed partial class AuthController(
     private async ValueTask<ApiResult?> DeleteMyCredentialsAsync(RequestContext context, CancellationToken cancellationToken)
     {
         var (strategy, call, kuid) = OwnCredentials(context, "deleteMyCredentials");
-        await StrategyCalls.RunAsync(() => strategy.DeleteAsync(call, kuid, cancellationToken));
+        await ProvingCurrentPasswordAsync(context, kuid, async () =>
+        {
+            await StrategyCalls.RunAsync(() => strategy.DeleteAsync(call, kuid, cancellationToken));
+            return true;
+        }, cancellationToken);
         return Acknowledged();
     }
 
@@ -399,6 +406,23 @@ public sealed partial class AuthController(
         }
 
         return _cookieMode ? true : throw KuzzleErrors.Security.Cookie.Unsupported.Create();
+    }
+
+    // Changing or deleting one's credentials may require the current password (requirePassword): wrong guesses are counted
+    // by the login throttle like failed logins, against the user and the address, and refused once over the limits.
+    private async ValueTask<T> ProvingCurrentPasswordAsync<T>(RequestContext context, string kuid, Func<Task<T>> action, CancellationToken cancellationToken)
+    {
+        var account = "kuid/" + kuid;
+        await throttle.CheckAsync(context.Connection, account, cancellationToken, isLogin: false);
+        try
+        {
+            return await action();
+        }
+        catch (KuzzleException ex) when (ex.Status == 403)
+        {
+            await throttle.RecordFailureAsync(context.Connection, account, cancellationToken);
+            throw;
+        }
     }
 
     // The username the throttle counts failures against: passport-local reads the body, then the arguments.
