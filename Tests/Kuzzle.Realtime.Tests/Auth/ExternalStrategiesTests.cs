@@ -288,6 +288,24 @@ public sealed class ExternalStrategiesTests
         Assert.That(me.GetProperty("result").GetProperty("strategies").EnumerateArray().Select(s => s.GetString()), Does.Contain("oidc"));
     }
 
+    [Test]
+    public async Task Oidc_login_started_over_websocket_cannot_set_a_cookie_in_a_browser()
+    {
+        await _oidc.SetScenarioAsync("oidc-csrf-attacker");
+        await using var ws = await _server.ConnectAsync();
+        var start = await ws.RequestAsync("""{"controller":"auth","action":"login","strategy":"oidc","requestId":"csrf-start"}""");
+        var location = new Uri(start.GetProperty("result").GetProperty("headers").GetProperty("Location").GetString()!);
+        var callback = await FollowProviderAsync(location);
+
+        // The attacker sends the callback link, with cookieAuth, to a victim's browser.
+        using var request = new HttpRequestMessage(HttpMethod.Get, callback.PathAndQuery + "&cookieAuth=true");
+        using var response = await _http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), body);
+        Assert.That(response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [], Has.None.StartsWith("authToken="));
+        Assert.That(body, Does.Contain("cannot be completed with cookieAuth"));
+    }
+
     [TestCase("wrong-issuer", "wrong issuer")]
     [TestCase("wrong-audience", "wrong audience")]
     [TestCase("expired", "expired")]
