@@ -146,6 +146,9 @@ public sealed class HttpOptions
     /// <summary>Browser cookie authentication (<c>authToken</c> cookie).</summary>
     public bool CookieAuthentication { get; set; } = true;
 
+    /// <summary>Marks the authToken cookie <c>Secure</c> on every response (it always is on a request that came over TLS).</summary>
+    public bool CookieSecure { get; set; }
+
     /// <summary>Compress responses when the client accepts it.</summary>
     public bool AllowCompression { get; set; } = true;
 

@@ -181,6 +181,15 @@ public static class ServerHost
         configureServices?.Invoke(services);
 
         var app = builder.Build();
+        if (options.Server.Http.CookieAuthentication
+            && options.Server.Http.AccessControlAllowOrigin.Split(',', StringSplitOptions.TrimEntries).Contains("*"))
+        {
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Kuzzle.Realtime.Security").LogWarning(
+                "Cookie authentication is on while Kuzzle:Server:Http:AccessControlAllowOrigin allows every origin (*): any web site "
+                + "may make credentialed calls with a visitor's authToken cookie. List the allowed origins, or turn "
+                + "Kuzzle:Server:Http:CookieAuthentication off.");
+        }
+
         strategyUsers.Attach(app.Services.GetRequiredService<Kuzzle.Realtime.Security.Store.SecurityStore>());
         storage.RegisterHealth(app.Services.GetRequiredService<ServiceHealth>());
         app.UseWebSockets(new Microsoft.AspNetCore.Builder.WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });

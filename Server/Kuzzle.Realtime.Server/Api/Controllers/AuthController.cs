@@ -27,6 +27,7 @@ public sealed partial class AuthController(
     PasswordChangeRevocation passwordChanges) : IApiController
 {
     private readonly bool _cookieMode = settings.Options.Server.Http.CookieAuthentication;
+    private readonly bool _cookieSecure = settings.Options.Server.Http.CookieSecure;
 
     /// <inheritdoc />
     public string Name => "auth";
@@ -134,7 +135,7 @@ public sealed partial class AuthController(
                 }
             }
 
-            context.AddResponseHeader("Set-Cookie", $"{CookieAuthentication.CookieName}=null; Path=/; HttpOnly; SameSite=Strict");
+            context.AddResponseHeader("Set-Cookie", $"{CookieAuthentication.CookieName}=null; Path=/; HttpOnly; SameSite=Strict{SecureFlag(context)}");
             return Acknowledged();
         }
 
@@ -378,7 +379,10 @@ public sealed partial class AuthController(
         return (strategy, call, user.Kuid);
     }
 
-    private static ApiResult TokenResult(RequestContext context, AuthToken token, bool cookieAuth)
+    // Secure over TLS, or always with Kuzzle:Server:Http:CookieSecure (TLS ended by a proxy in front of the server).
+    private string SecureFlag(RequestContext context) => context.IsTls || _cookieSecure ? "; Secure" : "";
+
+    private ApiResult TokenResult(RequestContext context, AuthToken token, bool cookieAuth)
     {
         var result = new JsonObject { ["_id"] = token.Kuid, ["expiresAt"] = token.ExpiresAt };
         if (cookieAuth)
@@ -387,7 +391,7 @@ public sealed partial class AuthController(
                 ? string.Empty
                 : "; Expires=" + DateTimeOffset.FromUnixTimeMilliseconds(Math.Min(token.ExpiresAt, MaxCookieExpiry)).ToString("R", CultureInfo.InvariantCulture);
             context.AddResponseHeader(
-                "Set-Cookie", $"{CookieAuthentication.CookieName}={Uri.EscapeDataString(token.Token)}; Path=/{expires}; HttpOnly; SameSite=Strict");
+                "Set-Cookie", $"{CookieAuthentication.CookieName}={Uri.EscapeDataString(token.Token)}; Path=/{expires}; HttpOnly; SameSite=Strict{SecureFlag(context)}");
         }
         else
         {

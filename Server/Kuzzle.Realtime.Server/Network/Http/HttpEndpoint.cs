@@ -183,7 +183,7 @@ public sealed class HttpEndpoint
             input.Body = payload.RootElement;
         }
 
-        var context = new RequestContext(input, connection, requestId) { RequestHeaders = HeaderSnapshot(http.Request) };
+        var context = new RequestContext(input, connection, requestId) { RequestHeaders = HeaderSnapshot(http.Request), IsTls = http.Request.IsHttps };
         using var volatileDocument = ApplyHeaders(http.Request, input, out var headerError);
         headerError ??= ApplyCookie(http.Request, input);
         var response = headerError is null
@@ -222,7 +222,7 @@ public sealed class HttpEndpoint
             input.Jwt = bearer;
         }
 
-        var context = new RequestContext(input, connection, requestId);
+        var context = new RequestContext(input, connection, requestId) { IsTls = http.Request.IsHttps };
         var cookieError = ApplyCookie(http.Request, input);
         var response = cookieError is null ? await _funnel.ExecuteAsync(context, http.RequestAborted) : ApiResponse.FromError(cookieError);
         await WriteResponseAsync(http, context, response);
