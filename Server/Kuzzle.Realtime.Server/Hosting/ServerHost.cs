@@ -149,6 +149,7 @@ public static class ServerHost
         services.AddSingleton(sp => sp.GetRequiredService<Kuzzle.Realtime.Security.Store.SecurityStore>().Users);
         services.AddSingleton<UserLifecycle>();
         services.AddSingleton<PasswordChangeRevocation>();
+        services.AddSingleton(new ClientAddress(options.Server.Http.TrustedProxies));
         services.AddHostedService<UserTokenCleanup>();
         services.AddSingleton<IRightsPolicy, StoredRightsPolicy>();
         services.AddSingleton<IAdminDirectory, StoredAdminDirectory>();

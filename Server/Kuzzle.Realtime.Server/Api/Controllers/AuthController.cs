@@ -102,7 +102,7 @@ public sealed partial class AuthController(
             throw KuzzleErrors.Plugin.Strategy.UnknownKuid.Create(strategy.Name);
         }
 
-        await throttle.RecordSuccessAsync(account, cancellationToken);
+        await throttle.RecordSuccessAsync(context.Connection, account, cancellationToken);
 
         // auth.md §2.1: a connection already holding an API key or an infinite token of this user gets it back.
         if (links.LinkedToken(context.Connection.Id) is { } linked && linked.Kuid == kuid && (linked.Kind == TokenKind.ApiKey || linked.IsInfinite))

@@ -111,7 +111,7 @@ public sealed class HttpEndpoint
         }
 
         var origin = request.Headers.Origin.Count > 0 ? request.Headers.Origin.ToString() : null;
-        var connection = new HttpConnectionInfo("http-" + requestId, http.Connection.RemoteIpAddress?.ToString() ?? "unknown", origin, http.RequestAborted);
+        var connection = new HttpConnectionInfo("http-" + requestId, http.RequestServices.GetRequiredService<ClientAddress>().Resolve(http), origin, http.RequestAborted);
 
         if (verb == "OPTIONS")
         {

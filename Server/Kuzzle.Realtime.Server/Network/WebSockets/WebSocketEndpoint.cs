@@ -8,6 +8,7 @@ using Kuzzle.Realtime.Server.Diagnostics;
 using Kuzzle.Realtime.Server.Network.Buffers;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Kuzzle.Realtime.Server.Network.WebSockets;
@@ -92,7 +93,7 @@ public sealed partial class WebSocketEndpoint
             var id = "ws-" + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
             var origin = http.Request.Headers.Origin.Count > 0 ? http.Request.Headers.Origin.ToString() : null;
             connection = new WebSocketConnection(
-                id, socket, http.Connection.RemoteIpAddress?.ToString() ?? "unknown", origin, _maxQueuedFrames, _maxQueuedBytes)
+                id, socket, http.RequestServices.GetRequiredService<ClientAddress>().Resolve(http), origin, _maxQueuedFrames, _maxQueuedBytes)
             {
                 CookieToken = cookieToken,
             };
