@@ -289,6 +289,29 @@ public sealed class ExternalStrategiesTests
     }
 
     [Test]
+    public async Task A_user_cannot_claim_a_provider_identity_without_proof_but_an_admin_can_link_it()
+    {
+        await using var ws = await _server.ConnectAsync();
+        await TestUsers.CreateAsync(_server, "claimer-kuid", "claimer", "claimer-password", "default");
+        var jwt = await TestUsers.LoginAsync(ws, "claimer", "claimer-password");
+        foreach (var action in new[] { "createMyCredentials", "updateMyCredentials" })
+        {
+            var claim = await ws.RequestAsync($$$"""{"controller":"auth","action":"{{{action}}}","strategy":"oidc","jwt":"{{{jwt}}}","requestId":"claim-{{{action}}}","body":{"sub":"victim-identity"}}""");
+            Assert.That(claim.GetProperty("status").GetInt32(), Is.EqualTo(403), claim.ToString());
+        }
+
+        // The victim's first provider login does not land in the claimer's account.
+        await _oidc.SetScenarioAsync("victim-identity");
+        var (callback, cookie) = await StartBrowserLoginAsync("oidc");
+        var (status, login) = await Http(HttpMethod.Get, callback.PathAndQuery, cookie: cookie);
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), login.ToString());
+        Assert.That(login.GetProperty("result").GetProperty("_id").GetString(), Is.Not.EqualTo("claimer-kuid"));
+
+        var (adminStatus, linked) = await Http(HttpMethod.Post, "/credentials/oidc/claimer-kuid/_create", """{"sub":"admin-linked-identity"}""");
+        Assert.That(adminStatus, Is.EqualTo(HttpStatusCode.OK), linked.ToString());
+    }
+
+    [Test]
     public async Task Oidc_login_started_over_websocket_cannot_set_a_cookie_in_a_browser()
     {
         await _oidc.SetScenarioAsync("oidc-csrf-attacker");
