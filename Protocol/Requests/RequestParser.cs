@@ -34,6 +34,9 @@ public static class RequestParser
 
     internal static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = DefaultMaxDepth };
 
+    /// <summary>Why a JSON text escaping a lone UTF-16 surrogate is refused (no string can be read from it).</summary>
+    public const string LoneSurrogateMessage = "a string escapes a lone UTF-16 surrogate";
+
     /// <summary>The keys that are never arguments.</summary>
     public static bool IsReservedKey(string name) =>
         name is "controller" or "action" or "jwt" or "body" or "volatile";
@@ -65,6 +68,14 @@ public static class RequestParser
         }
 
         var root = document.RootElement;
+        if (Json.JsonStrings.ContainsLoneSurrogate(utf8.Span, maxDepth))
+        {
+            // Refused whole, before any field is read (each read would throw); the client's request id still correlates it.
+            var clientRequestId = ReadableRequestId(root);
+            document.Dispose();
+            return new ParsedFrame(FrameKind.InvalidRequest, null, KuzzleErrors.Network.Websocket.UnexpectedError.Create(LoneSurrogateMessage), clientRequestId);
+        }
+
         if (root.ValueKind != JsonValueKind.Object)
         {
             document.Dispose();
@@ -163,6 +174,23 @@ public static class RequestParser
 
     /// <summary>The error Kuzzle gives for a payload that is valid JSON but not an object (InternalError, no id).</summary>
     public static KuzzleException NotAnObject() => KuzzleException.AdHoc(500, "Input request data must be a non-null object");
+
+    private static string? ReadableRequestId(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("requestId"u8, out var id) || id.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        try
+        {
+            return id.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // The request id itself is the undecodable string.
+        }
+    }
 
     // Exactly {"p":1}: anything else with a "p" key is a normal request.
     private static bool IsHeartbeat(JsonElement root)

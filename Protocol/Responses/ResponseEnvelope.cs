@@ -57,7 +57,11 @@ public static class ResponseEnvelope
         {
             foreach (var h in headers)
             {
-                writer.WriteString(h.Key, h.Value);
+                // protocol.md §3: a cookie (HttpOnly for a reason) is never repeated where scripts can read it.
+                if (!h.Key.Equals("set-cookie", StringComparison.OrdinalIgnoreCase))
+                {
+                    writer.WriteString(h.Key, h.Value);
+                }
             }
         }
 

@@ -16,7 +16,15 @@ internal sealed class SessionCache(int capacity, long maxAgeMs, long outageGrace
     private readonly ConcurrentDictionary<string, Entry> _byToken = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<TokenHash, string> _byHash = new();
 
+    private long _generation;
+
     public int Count => _byHash.Count;
+
+    /// <summary>
+    /// Changes with every removal: a check that read the store under one generation and finishes under another may have read a
+    /// session revoked meanwhile, so its result is not kept (<see cref="Add"/>).
+    /// </summary>
+    public long Generation => Interlocked.Read(ref _generation);
 
     /// <summary>The cached token, when it was checked less than the maximum age ago and has not expired.</summary>
     public AuthToken? Get(string token, long nowMs)
@@ -54,7 +62,10 @@ internal sealed class SessionCache(int capacity, long maxAgeMs, long outageGrace
         return !expired && nowMs < entry.ValidUntil + outageGraceMs ? entry.Token : null;
     }
 
-    public void Add(AuthToken token, long nowMs)
+    /// <param name="token">A token just checked against the store.</param>
+    /// <param name="nowMs">Now.</param>
+    /// <param name="readGeneration"><see cref="Generation"/> read before the store was; null when nothing was read.</param>
+    public void Add(AuthToken token, long nowMs, long? readGeneration = null)
     {
         if (capacity == 0 || maxAgeMs == 0)
         {
@@ -75,10 +86,19 @@ internal sealed class SessionCache(int capacity, long maxAgeMs, long outageGrace
         // Hash first: a concurrent Remove that sees the hash also finds the token entry, so a revoked token cannot stay behind.
         _byHash[token.Hash] = token.Token;
         _byToken[token.Token] = new Entry(token, validUntil);
+
+        // WARNING: checked after adding. A removal counted before this read is undone here; one counted after it removes the
+        // entry itself. Either way a session revoked during the check does not stay cached.
+        if (readGeneration is { } generation && Generation != generation)
+        {
+            _byHash.TryRemove(token.Hash, out _);
+            _byToken.TryRemove(token.Token, out _);
+        }
     }
 
     public void Remove(TokenHash hash)
     {
+        Interlocked.Increment(ref _generation);
         if (_byHash.TryRemove(hash, out var token))
         {
             _byToken.TryRemove(token, out _);

@@ -38,6 +38,11 @@ public sealed class TokenService : IAsyncDisposable
     /// </summary>
     public event Action<TokenHash>? Revoked;
 
+    private const string RefreshClaimPrefix = "token-refresh:";
+
+    // Longer than any refresh takes; afterwards the session itself says it was refreshed.
+    private static readonly TimeSpan RefreshClaimWindow = TimeSpan.FromMinutes(5);
+
     /// <summary>The API keys.</summary>
     public ApiKeyStore ApiKeys { get; }
 
@@ -159,6 +164,14 @@ public sealed class TokenService : IAsyncDisposable
             throw KuzzleErrors.Security.Token.Invalid.Create();
         }
 
+        // Two refreshes that both read the session before either marked it: only the first to claim it (one atomic increment
+        // in the shared counters, on every node) goes on.
+        var claims = await GuardAsync(_store.Counters.IncrementAsync(RefreshClaimPrefix + session.TokenId, RefreshClaimWindow, cancellationToken)).ConfigureAwait(false);
+        if (claims != 1)
+        {
+            throw KuzzleErrors.Security.Token.Invalid.Create();
+        }
+
         var fresh = await CreateAsync(current.Kuid, expiresInMs, cancellationToken: cancellationToken).ConfigureAwait(false);
         var graceEnd = NowMs() + _options.GracePeriod;
         var old = current with { Refreshed = true, ExpiresAt = current.ExpiresAt == -1 ? graceEnd : Math.Min(current.ExpiresAt, graceEnd) };
@@ -196,6 +209,31 @@ public sealed class TokenService : IAsyncDisposable
         }
 
         return removed.Count;
+    }
+
+    /// <summary>
+    /// Revokes every session token of a user but <paramref name="keep"/> (a password change keeps the session that made it);
+    /// API keys are kept. Returns how many were revoked.
+    /// </summary>
+    public async ValueTask<int> RevokeAllExceptAsync(string kuid, TokenHash? keep, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(kuid);
+        var kept = keep?.ToHex();
+        var sessions = await GuardAsync(_store.Sessions.ListByUserAsync(kuid, cancellationToken)).ConfigureAwait(false);
+        var revoked = 0;
+        foreach (var session in sessions)
+        {
+            if (session.TokenId == kept || !TokenHash.TryParse(session.TokenId, out var hash))
+            {
+                continue;
+            }
+
+            await GuardAsync(_store.Sessions.RemoveAsync(session.TokenId, cancellationToken)).ConfigureAwait(false);
+            await InvalidateAsync(hash, cancellationToken).ConfigureAwait(false);
+            revoked++;
+        }
+
+        return revoked;
     }
 
     /// <inheritdoc />
@@ -279,6 +317,7 @@ public sealed class TokenService : IAsyncDisposable
             : token.StartsWith(AuthToken.ApiKeyPrefix, StringComparison.Ordinal) ? TokenKind.ApiKey
             : throw KuzzleErrors.Security.Token.Invalid.Create();
         var compact = kind == TokenKind.Auth ? token[AuthToken.AuthPrefix.Length..] : token[AuthToken.ApiKeyPrefix.Length..];
+        var generation = _cache.Generation;
         var jwt = await StartAsync(cancellationToken).ConfigureAwait(false);
         var claims = await jwt.ValidateAsync(compact).ConfigureAwait(false);
         var checkedToken = kind == TokenKind.Auth
@@ -286,7 +325,7 @@ public sealed class TokenService : IAsyncDisposable
             : await ApiKeys.CheckAsync(token, hash, claims, cancellationToken).ConfigureAwait(false);
         if (!checkedToken.SingleUse)
         {
-            _cache.Add(checkedToken, NowMs());
+            _cache.Add(checkedToken, NowMs(), generation);
         }
 
         return checkedToken;

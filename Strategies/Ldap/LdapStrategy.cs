@@ -14,6 +14,7 @@ internal sealed class LdapStrategy(StrategyContext strategyContext, LdapOptions 
 {
     private const string WrongCredentials = "wrong username or password";
     private readonly LinkedIdentities _identities = new(strategyContext);
+    private readonly string _absentDn = $"cn=kuzzle-absent-{Guid.NewGuid():N},{options.SearchBase}";
 
     public string Name => strategyContext.Name;
 
@@ -33,8 +34,7 @@ internal sealed class LdapStrategy(StrategyContext strategyContext, LdapOptions 
             return StrategyVerifyResult.Failure("Missing credentials");
         }
 
-        var account = await directory.FindAsync(username, options.Persist, cancellationToken);
-        if (account is null || !await directory.CheckPasswordAsync(account.Dn, password, cancellationToken))
+        if (await CheckAsync(username, password, cancellationToken) is not { } account)
         {
             return StrategyVerifyResult.Failure(WrongCredentials);
         }
@@ -135,13 +135,31 @@ internal sealed class LdapStrategy(StrategyContext strategyContext, LdapOptions 
 
         var username = Field(credentials, "username") ?? throw new StrategyException(400, "Username required.");
         var password = Field(credentials, "password") ?? throw new StrategyException(400, "Password required.");
+        var account = await CheckAsync(username, password, cancellationToken)
+            ?? throw new StrategyException(401, "Invalid directory username or password.");
+        return (username, account);
+    }
+
+    // WARNING: an unknown username costs a bind too (to a DN that cannot exist, which the directory refuses like a wrong
+    // password), so the time of the answer does not tell which usernames exist.
+    private async ValueTask<DirectoryAccount?> CheckAsync(string username, string password, CancellationToken cancellationToken)
+    {
         var account = await directory.FindAsync(username, options.Persist, cancellationToken);
-        if (account is null || !await directory.CheckPasswordAsync(account.Dn, password, cancellationToken))
+        if (account is not null)
         {
-            throw new StrategyException(401, "Invalid directory username or password.");
+            return await directory.CheckPasswordAsync(account.Dn, password, cancellationToken) ? account : null;
         }
 
-        return (username, account);
+        try
+        {
+            await directory.CheckPasswordAsync(_absentDn, password, cancellationToken);
+        }
+        catch (StrategyException)
+        {
+            // A directory that answers this bind otherwise than "invalid credentials": the user is unknown all the same.
+        }
+
+        return null;
     }
 
     private static string? Field(JsonElement body, string name) =>

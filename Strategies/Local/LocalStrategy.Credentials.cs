@@ -18,6 +18,14 @@ public sealed partial class LocalStrategy
             throw LocalErrors.KuidInCredentials();
         }
 
+        // requirePassword: the current password is checked before anything compares the candidate with stored passwords (the
+        // reuse policy would otherwise tell a session thief whether a guess is the current password).
+        var current = isUpdate ? await FindByKuidAsync(kuid, cancellationToken) : null;
+        if (isUpdate)
+        {
+            await RequirePasswordAsync(context, current, cancellationToken);
+        }
+
         var username = Text(credentials, "username");
         var password = Text(credentials, "password");
         if (username is not null)
@@ -36,7 +44,6 @@ public sealed partial class LocalStrategy
                 throw LocalErrors.MissingUsernameOrPassword();
             }
 
-            var current = await FindByKuidAsync(kuid, cancellationToken);
             await ValidatePoliciesAsync(kuid, username, password, current, cancellationToken);
             return;
         }

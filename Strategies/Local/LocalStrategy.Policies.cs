@@ -18,12 +18,12 @@ public sealed partial class LocalStrategy
             throw new StrategyException(400, "Missing kuid");
         }
 
-        if (await FindByKuidAsync(kuid, cancellationToken) is null)
+        if (await FindByKuidAsync(kuid, cancellationToken) is not { } found)
         {
             throw new StrategyException(400, "Invalid kuid given");
         }
 
-        return _resetTokens.Create(kuid);
+        return _resetTokens.Create(kuid, ResetStamp(LocalCredentialDocument.Read(found.Source)));
     }
 
     /// <summary>
@@ -61,7 +61,7 @@ public sealed partial class LocalStrategy
             throw new StrategyException(400, "Invalid token supplied");
         }
 
-        var kuid = _resetTokens.Verify(token.GetString()!);
+        var kuid = await VerifyResetPasswordTokenAsync(token.GetString()!, cancellationToken);
         var credentials = JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["password"] = password.GetString()! });
         await ValidateAsync(StrategyCallContext.Internal, credentials, kuid, isUpdate: true, cancellationToken);
         var found = await FindByKuidAsync(kuid, cancellationToken) ?? throw LocalErrors.NoCredentials(kuid);
@@ -69,9 +69,26 @@ public sealed partial class LocalStrategy
         return new LocalPasswordReset(kuid, (string)output["username"]!);
     }
 
-    /// <summary>The kuid a reset token was issued for.</summary>
+    /// <summary>
+    /// The kuid a reset token was issued for, while the password it was issued to replace is still the current one: a token is
+    /// void once used and after any other password change.
+    /// </summary>
     /// <exception cref="StrategyException"><c>expired_token</c> or <c>invalid_token</c>.</exception>
-    public string VerifyResetPasswordToken(string token) => _resetTokens.Verify(token);
+    public async ValueTask<string> VerifyResetPasswordTokenAsync(string token, CancellationToken cancellationToken = default)
+    {
+        var (kuid, stamp) = _resetTokens.Verify(token);
+        var found = await FindByKuidAsync(kuid, cancellationToken);
+        var current = found is null ? null : ResetStamp(LocalCredentialDocument.Read(found.Source));
+        if (current is null || !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.ASCII.GetBytes(current), System.Text.Encoding.ASCII.GetBytes(stamp)))
+        {
+            throw LocalErrors.InvalidToken();
+        }
+
+        return kuid;
+    }
+
+    private string ResetStamp(LocalCredentialDocument document) => _resetTokens.Stamp(document.Hash ?? document.UserPassword ?? "");
 
     private async ValueTask<ApplicablePolicies> PoliciesForAsync(string kuid, CancellationToken cancellationToken)
     {

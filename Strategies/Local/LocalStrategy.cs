@@ -130,12 +130,12 @@ public sealed partial class LocalStrategy : IAuthenticationStrategy, IDisposable
         {
             if (IsPasswordExpired(document, policies.Applicable))
             {
-                throw LocalErrors.ExpiredPassword(_resetTokens.Create(kuid));
+                throw LocalErrors.ExpiredPassword(_resetTokens.Create(kuid, ResetStamp(document)));
             }
 
             if (MustChangePassword(document, policies))
             {
-                throw LocalErrors.MustChangePassword(_resetTokens.Create(kuid));
+                throw LocalErrors.MustChangePassword(_resetTokens.Create(kuid, ResetStamp(document)));
             }
         }
 

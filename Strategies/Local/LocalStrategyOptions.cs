@@ -8,7 +8,10 @@ namespace Kuzzle.Realtime.Strategies.Local;
 /// </summary>
 public sealed record LocalStrategyOptions
 {
-    /// <summary>Defaults: argon2id at the OWASP minimum, the legacy settings of Kuzzle's defaults, reset tokens valid 2 h.</summary>
+    // WARNING: declared before Default, which reads it while the type initialises.
+    private static readonly TimeSpan DefaultResetLifetime = TimeSpan.FromHours(1);
+
+    /// <summary>Defaults: argon2id at the OWASP minimum, the legacy settings of Kuzzle's defaults, reset tokens valid 1 h.</summary>
     public static LocalStrategyOptions Default { get; } = new();
 
     /// <summary>Parameters of new argon2id hashes (config <c>argon2: {memoryKiB, iterations, parallelism}</c>).</summary>
@@ -29,8 +32,8 @@ public sealed record LocalStrategyOptions
     /// <summary>Changing or deleting one's own credentials through the <c>auth</c> controller needs the current password (<c>requirePassword</c>).</summary>
     public bool RequirePassword { get; init; }
 
-    /// <summary>Reset token lifetime; null = never expires (<c>resetPasswordExpiresIn: -1</c>). The plugin's code defaults to 2 h.</summary>
-    public TimeSpan? ResetPasswordExpiresIn { get; init; } = TimeSpan.FromHours(2);
+    /// <summary>Reset token lifetime (<c>resetPasswordExpiresIn</c>), 1 h by default; a reset token always expires (the plugin's -1 is refused).</summary>
+    public TimeSpan ResetPasswordExpiresIn { get; init; } = DefaultResetLifetime;
 
     /// <summary>Password policies (<c>passwordPolicies</c>).</summary>
     public IReadOnlyList<PasswordPolicy> PasswordPolicies { get; init; } = [];
@@ -134,17 +137,18 @@ public sealed record LocalStrategyOptions
         return options;
     }
 
-    private static TimeSpan? ParseResetLifetime(JsonElement value)
+    private static TimeSpan ParseResetLifetime(JsonElement value)
     {
-        // The plugin's rules: -1 = never expires; absent, 0, "" or null = 2 h; anything else must parse to a positive duration.
+        // The plugin's rules, except that -1 (never expires) is refused: absent, 0, "" or null = the default; anything else must
+        // parse to a positive duration.
         if (value.ValueKind == JsonValueKind.Number && value.GetDouble() == -1)
         {
-            return null;
+            throw new StrategyConfigurationException("The 'resetPasswordExpiresIn' attribute cannot be -1: password reset tokens must expire");
         }
 
         if (!PasswordPolicy.IsTruthy(value))
         {
-            return TimeSpan.FromHours(2);
+            return DefaultResetLifetime;
         }
 
         var ms = KuzzleDuration.TryParse(value);

@@ -5,16 +5,22 @@ using System.Text.Json;
 namespace Kuzzle.Realtime.Strategies.Local;
 
 /// <summary>
-/// Password reset tokens as the plugin issues them: an HS256 JWT <c>{"resetForKuid", "iat", "exp"?, "iss"}</c>, issuer
-/// <c>kuzzle-plugin-auth-passport-local</c>, signed with the UTF-8 bytes of the stored hex secret.
+/// Password reset tokens as the plugin issues them: an HS256 JWT <c>{"resetForKuid", "iat", "exp", "iss"}</c>, issuer
+/// <c>kuzzle-plugin-auth-passport-local</c>, signed with the UTF-8 bytes of the stored hex secret. We add <c>pwd</c>, a stamp of
+/// the password the token replaces: once that password changes (through this token or otherwise) the token is void, which makes
+/// it single-use without any server-side state.
 /// </summary>
-internal sealed class ResetTokens(byte[] key, TimeSpan? lifetime, TimeProvider time)
+internal sealed class ResetTokens(byte[] key, TimeSpan lifetime, TimeProvider time)
 {
     public const string Issuer = "kuzzle-plugin-auth-passport-local";
 
     private static readonly byte[] Header = Base64Url("""{"alg":"HS256","typ":"JWT"}"""u8);
 
-    public string Create(string kuid)
+    /// <summary>The stamp of a stored password: an HMAC of its hash, so the token reveals nothing of it.</summary>
+    public string Stamp(string storedHash) =>
+        Encoding.ASCII.GetString(Base64Url(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes("reset-password-stamp:" + storedHash)).AsSpan(0, 16)));
+
+    public string Create(string kuid, string stamp)
     {
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         using var buffer = new MemoryStream();
@@ -23,12 +29,9 @@ internal sealed class ResetTokens(byte[] key, TimeSpan? lifetime, TimeProvider t
             json.WriteStartObject();
             json.WriteString("resetForKuid", kuid);
             json.WriteNumber("iat", now);
-            if (lifetime is { } ttl)
-            {
-                json.WriteNumber("exp", now + (long)Math.Floor(ttl.TotalSeconds));
-            }
-
+            json.WriteNumber("exp", now + (long)Math.Floor(lifetime.TotalSeconds));
             json.WriteString("iss", Issuer);
+            json.WriteString("pwd", stamp);
             json.WriteEndObject();
         }
 
@@ -37,9 +40,9 @@ internal sealed class ResetTokens(byte[] key, TimeSpan? lifetime, TimeProvider t
         return Encoding.ASCII.GetString(Concat(signingInput, "."u8, signature));
     }
 
-    /// <summary>The kuid a token was issued for.</summary>
-    /// <exception cref="StrategyException"><c>expired_token</c> or <c>invalid_token</c>.</exception>
-    public string Verify(string token)
+    /// <summary>The kuid a token was issued for and the stamp of the password it replaces.</summary>
+    /// <exception cref="StrategyException"><c>expired_token</c> or <c>invalid_token</c> (also a token without expiry or stamp).</exception>
+    public (string Kuid, string Stamp) Verify(string token)
     {
         var parts = token.Split('.');
         if (parts.Length != 3 || !TryDecode(parts[0], out var header) || !TryDecode(parts[1], out var payload) || !TryDecode(parts[2], out var signature))
@@ -65,25 +68,19 @@ internal sealed class ResetTokens(byte[] key, TimeSpan? lifetime, TimeProvider t
             var root = claims.RootElement;
             if (root.ValueKind != JsonValueKind.Object
                 || !root.TryGetProperty("resetForKuid", out var kuid) || kuid.ValueKind != JsonValueKind.String
-                || (root.TryGetProperty("iss", out var iss) && iss.GetString() != Issuer))
+                || (root.TryGetProperty("iss", out var iss) && iss.GetString() != Issuer)
+                || !root.TryGetProperty("pwd", out var stamp) || stamp.ValueKind != JsonValueKind.String
+                || !root.TryGetProperty("exp", out var exp) || exp.ValueKind != JsonValueKind.Number || !exp.TryGetDouble(out var expSeconds))
             {
                 throw LocalErrors.InvalidToken();
             }
 
-            if (root.TryGetProperty("exp", out var exp))
+            if (time.GetUtcNow().ToUnixTimeSeconds() >= expSeconds)
             {
-                if (exp.ValueKind != JsonValueKind.Number || !exp.TryGetDouble(out var expSeconds))
-                {
-                    throw LocalErrors.InvalidToken();
-                }
-
-                if (time.GetUtcNow().ToUnixTimeSeconds() >= expSeconds)
-                {
-                    throw LocalErrors.ExpiredToken();
-                }
+                throw LocalErrors.ExpiredToken();
             }
 
-            return kuid.GetString()!;
+            return (kuid.GetString()!, stamp.GetString()!);
         }
         catch (JsonException)
         {

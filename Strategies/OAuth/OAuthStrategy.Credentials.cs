@@ -6,12 +6,25 @@ namespace Kuzzle.Realtime.Strategies.OAuth;
 /// <summary>Credential methods: linking a user to a provider identity (<c>createMyCredentials</c>, <c>security:createCredentials</c>).</summary>
 internal sealed partial class OAuthStrategy
 {
+    // A user naming a provider identity proves nothing: linking it to one's own account (auth:createMyCredentials /
+    // updateMyCredentials) would capture the victim's next provider login. Until linking goes through a provider authorization
+    // started by the logged-in user, only administrators link identities (security:createCredentials / updateCredentials).
+    private void RefuseUnprovenClaim(StrategyCallContext context, string? identifier)
+    {
+        if (identifier is not null && context.Controller == "auth")
+        {
+            throw new StrategyException(
+                403, $"Linking a {Name} identity to one's own account needs proof from the provider; an administrator can link it (security:createCredentials).");
+        }
+    }
+
     public async ValueTask<bool> ExistsAsync(StrategyCallContext context, string kuid, CancellationToken cancellationToken = default) =>
         await _identities.FindByKuidAsync(kuid, cancellationToken) is not null;
 
     public async ValueTask ValidateAsync(StrategyCallContext context, JsonElement credentials, string kuid, bool isUpdate, CancellationToken cancellationToken = default)
     {
         var identifier = IdentifierOf(credentials);
+        RefuseUnprovenClaim(context, identifier);
         if (identifier is null)
         {
             if (!isUpdate)
@@ -28,12 +41,14 @@ internal sealed partial class OAuthStrategy
     public async ValueTask<JsonObject> CreateAsync(StrategyCallContext context, JsonElement credentials, string kuid, CancellationToken cancellationToken = default)
     {
         var identifier = IdentifierOf(credentials) ?? throw new StrategyException(400, $"The credentials must contain \"{_options.IdentifierAttribute}\".");
+        RefuseUnprovenClaim(context, identifier);
         await _identities.LinkAsync(identifier, kuid, Attributes(credentials), cancellationToken);
         return await GetInfoAsync(context, kuid, cancellationToken);
     }
 
     public async ValueTask<JsonObject> UpdateAsync(StrategyCallContext context, JsonElement credentials, string kuid, CancellationToken cancellationToken = default)
     {
+        RefuseUnprovenClaim(context, IdentifierOf(credentials));
         var current = await _identities.FindByKuidAsync(kuid, cancellationToken)
             ?? throw new StrategyException(412, $"No credentials found for user \"{kuid}\".");
         var merged = LinkedIdentities.Describe(current);

@@ -58,6 +58,14 @@ internal sealed partial class OAuthStrategy : IAuthenticationStrategy, IDisposab
                 "OAuth login refused: this callback does not come from the browser that started the login (missing or wrong binding cookie).");
         }
 
+        // A login started over WebSocket is bound to no browser: whoever's browser opens its callback must not be given a session
+        // cookie (login CSRF). Over HTTP it completes without cookieAuth only.
+        if (pending.BindingHash is null && request.Protocol == "http" && request.Arguments.ContainsKey("cookieAuth"))
+        {
+            return StrategyVerifyResult.Failure(
+                "OAuth login refused: a login started over WebSocket cannot be completed with cookieAuth (no browser started it).");
+        }
+
         if (error is not null)
         {
             return StrategyVerifyResult.Failure($"The provider refused the authorization ({Sanitize(error)}).");

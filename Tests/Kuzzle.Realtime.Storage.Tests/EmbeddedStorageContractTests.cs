@@ -47,6 +47,40 @@ public sealed class EmbeddedStorageContractTests : StorageContract
     }
 
     [Test]
+    [Platform(Exclude = "Win")]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task The_store_is_readable_by_its_owner_only()
+    {
+        var directory = Path.Combine(NewDataDirectory(), "nested");
+        await using (var store = await EmbeddedStorage.OpenAsync(directory, Options(ReportHandlerError), Ct))
+        {
+            await store.Documents.CreateAsync("users", "alice", """{"hash":"secret"}""", [], Ct);
+            await store.Sessions.AddAsync(new SessionRecord("t1", "alice", null, "{}"), Ct);
+            AssertOwnerOnly(directory);
+        }
+
+        // A store left world-readable by an earlier version is tightened when opened.
+        File.SetUnixFileMode(Path.Combine(directory, "kuzzle.db"), (UnixFileMode)Convert.ToInt32("644", 8));
+        await (await EmbeddedStorage.OpenAsync(directory, Options(ReportHandlerError), Ct)).DisposeAsync();
+        AssertOwnerOnly(directory);
+    }
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static void AssertOwnerOnly(string directory)
+    {
+        Assert.That(File.GetUnixFileMode(directory), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute), directory);
+        var files = Directory.GetFiles(directory);
+        Assert.That(files, Is.Not.Empty);
+        Assert.Multiple(() =>
+        {
+            foreach (var file in files)
+            {
+                Assert.That(File.GetUnixFileMode(file), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite), file);
+            }
+        });
+    }
+
+    [Test]
     public async Task The_file_is_in_wal_mode_at_the_current_schema_version()
     {
         var directory = NewDataDirectory();

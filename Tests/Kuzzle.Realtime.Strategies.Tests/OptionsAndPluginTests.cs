@@ -18,7 +18,7 @@ public sealed class OptionsAndPluginTests
             Assert.That(options.Hasher, Is.EqualTo("auto"));
             Assert.That(options.HashingConcurrency, Is.Null);
             Assert.That(options.RequirePassword, Is.False);
-            Assert.That(options.ResetPasswordExpiresIn, Is.EqualTo(TimeSpan.FromHours(2)));
+            Assert.That(options.ResetPasswordExpiresIn, Is.EqualTo(TimeSpan.FromHours(1)));
             Assert.That(options.LegacyAlgorithm, Is.EqualTo("sha512"));
             Assert.That(options.LegacyDigest, Is.EqualTo("hex"));
             Assert.That(options.PasswordPolicies, Is.Empty);
@@ -48,14 +48,19 @@ public sealed class OptionsAndPluginTests
         });
     }
 
-    [TestCase("""{"resetPasswordExpiresIn":-1}""", null)]
-    [TestCase("""{"resetPasswordExpiresIn":0}""", 7200000.0)]
-    [TestCase("""{"resetPasswordExpiresIn":""}""", 7200000.0)]
+    [TestCase("""{"resetPasswordExpiresIn":0}""", 3600000.0)]
+    [TestCase("""{"resetPasswordExpiresIn":""}""", 3600000.0)]
     [TestCase("""{"resetPasswordExpiresIn":60000}""", 60000.0)]
     [TestCase("""{"resetPasswordExpiresIn":"1.5h"}""", 5400000.0)]
     [TestCase("""{"resetPasswordExpiresIn":"2 days"}""", 172800000.0)]
-    public void Reset_token_lifetime(string json, double? milliseconds) =>
-        Assert.That(LocalStrategyOptions.Parse(Json(json)).ResetPasswordExpiresIn?.TotalMilliseconds, Is.EqualTo(milliseconds));
+    public void Reset_token_lifetime(string json, double milliseconds) =>
+        Assert.That(LocalStrategyOptions.Parse(Json(json)).ResetPasswordExpiresIn.TotalMilliseconds, Is.EqualTo(milliseconds));
+
+    [Test]
+    public void Reset_tokens_that_never_expire_are_refused() =>
+        Assert.That(
+            Assert.Throws<StrategyConfigurationException>(() => LocalStrategyOptions.Parse(Json("""{"resetPasswordExpiresIn":-1}""")))!.Message,
+            Does.Contain("must expire"));
 
     [TestCase("""{"algorithm":"md5"}""", "'algorithm' attribute must be a valid algorithm")]
     [TestCase("""{"encryption":"argon2"}""", "either 'hash' or 'hmac'")]

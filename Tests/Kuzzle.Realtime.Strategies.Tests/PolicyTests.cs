@@ -90,7 +90,7 @@ public sealed class PolicyTests
         _time.Advance(TimeSpan.FromHours(25));
         var e = await ThrowsStrategyAsync(() => strategy.VerifyAsync(Login("jdoe", "secret")).AsTask());
         AssertCatalogued(e, "expired_password", 401, "Expired password");
-        Assert.That(strategy.VerifyResetPasswordToken(e.Details["resetToken"]), Is.EqualTo("kuid-1"));
+        Assert.That(await strategy.VerifyResetPasswordTokenAsync(e.Details["resetToken"]), Is.EqualTo("kuid-1"));
 
         // A wrong password still just fails: the expiry is only revealed to someone who knows the password.
         Assert.That((await strategy.VerifyAsync(Login("jdoe", "nope"))).Message, Is.EqualTo("wrong username or password"));
@@ -153,7 +153,7 @@ public sealed class PolicyTests
         {
             Assert.That(payload.GetProperty("resetForKuid").GetString(), Is.EqualTo("kuid-1"));
             Assert.That(payload.GetProperty("iss").GetString(), Is.EqualTo("kuzzle-plugin-auth-passport-local"));
-            Assert.That(payload.GetProperty("exp").GetInt64() - payload.GetProperty("iat").GetInt64(), Is.EqualTo(7200));
+            Assert.That(payload.GetProperty("exp").GetInt64() - payload.GetProperty("iat").GetInt64(), Is.EqualTo(3600));
             Assert.That(payload.GetProperty("iat").GetInt64(), Is.EqualTo(_time.GetUtcNow().ToUnixTimeSeconds()));
         });
         Assert.That(Encoding.UTF8.GetString(Base64Url(token.Split('.')[0])), Is.EqualTo("""{"alg":"HS256","typ":"JWT"}"""));
@@ -185,11 +185,11 @@ public sealed class PolicyTests
         await AddUserAsync(first, "kuid-1", "jdoe", "pw");
         var token = await first.GetResetPasswordTokenAsync("kuid-1");
         using var second = await WithPolicies("[]");
-        Assert.That(second.VerifyResetPasswordToken(token), Is.EqualTo("kuid-1"));
+        Assert.That(await second.VerifyResetPasswordTokenAsync(token), Is.EqualTo("kuid-1"));
         Assert.That(_store.Count(LocalStrategy.ConfigCollection), Is.EqualTo(1));
 
         using var elsewhere = await CreateAsync(new InMemoryCredentialStore(), time: _time);
-        var e = Assert.Throws<StrategyException>(() => elsewhere.VerifyResetPasswordToken(token))!;
+        var e = await ThrowsStrategyAsync(() => elsewhere.VerifyResetPasswordTokenAsync(token).AsTask());
         AssertCatalogued(e, "invalid_token", 400, "Invalid token");
     }
 
@@ -200,23 +200,35 @@ public sealed class PolicyTests
         await AddUserAsync(strategy, "kuid-1", "jdoe", "pw");
         var token = await strategy.GetResetPasswordTokenAsync("kuid-1");
         _time.Advance(TimeSpan.FromMinutes(9));
-        Assert.That(strategy.VerifyResetPasswordToken(token), Is.EqualTo("kuid-1"));
+        Assert.That(await strategy.VerifyResetPasswordTokenAsync(token), Is.EqualTo("kuid-1"));
         _time.Advance(TimeSpan.FromMinutes(1));
-        var e = Assert.Throws<StrategyException>(() => strategy.VerifyResetPasswordToken(token))!;
+        var e = await ThrowsStrategyAsync(() => strategy.VerifyResetPasswordTokenAsync(token).AsTask());
         AssertCatalogued(e, "expired_token", 401, "Expired token");
         var viaReset = await ThrowsStrategyAsync(() => strategy.ResetPasswordAsync(Json($$"""{"password":"x","token":"{{token}}"}""")).AsTask());
         AssertCatalogued(viaReset, "expired_token", 401, "Expired token");
     }
 
     [Test]
-    public async Task A_reset_token_that_never_expires_has_no_exp_claim()
+    public async Task A_reset_token_is_single_use_and_void_after_any_password_change()
     {
-        using var strategy = await WithPolicies("[]", """ "resetPasswordExpiresIn":-1, """);
-        await AddUserAsync(strategy, "kuid-1", "jdoe", "pw");
+        using var strategy = await WithPolicies("[]");
+        await AddUserAsync(strategy, "kuid-1", "jdoe", "forgotten");
         var token = await strategy.GetResetPasswordTokenAsync("kuid-1");
-        Assert.That(Payload(token).TryGetProperty("exp", out _), Is.False);
-        _time.Advance(TimeSpan.FromDays(3650));
-        Assert.That(strategy.VerifyResetPasswordToken(token), Is.EqualTo("kuid-1"));
+        var other = await strategy.GetResetPasswordTokenAsync("kuid-1");
+        await strategy.ResetPasswordAsync(Json($$"""{"password":"remembered","token":"{{token}}"}"""));
+
+        var reused = await ThrowsStrategyAsync(() => strategy.ResetPasswordAsync(Json($$"""{"password":"stolen","token":"{{token}}"}""")).AsTask());
+        AssertCatalogued(reused, "invalid_token", 400, "Invalid token");
+        var sibling = await ThrowsStrategyAsync(() => strategy.ResetPasswordAsync(Json($$"""{"password":"stolen","token":"{{other}}"}""")).AsTask());
+        AssertCatalogued(sibling, "invalid_token", 400, "Invalid token");
+        Assert.That((await strategy.VerifyAsync(Login("jdoe", "remembered"))).Kuid, Is.EqualTo("kuid-1"));
+
+        // Any other change of the password voids the tokens issued before it.
+        var beforeChange = await strategy.GetResetPasswordTokenAsync("kuid-1");
+        await strategy.UpdateAsync(Security(), Credentials(null, "changed-by-admin"), "kuid-1");
+        var e = await ThrowsStrategyAsync(() => strategy.VerifyResetPasswordTokenAsync(beforeChange).AsTask());
+        AssertCatalogued(e, "invalid_token", 400, "Invalid token");
+        Assert.That(Payload(beforeChange).GetProperty("pwd").GetString(), Has.Length.EqualTo(22), "a stamp, not the hash");
     }
 
     [Test]
@@ -243,7 +255,7 @@ public sealed class PolicyTests
             "",
         })
         {
-            var e = Assert.Throws<StrategyException>(() => strategy.VerifyResetPasswordToken(bad), bad)!;
+            var e = await ThrowsStrategyAsync(() => strategy.VerifyResetPasswordTokenAsync(bad).AsTask());
             AssertCatalogued(e, "invalid_token", 400, "Invalid token");
         }
     }

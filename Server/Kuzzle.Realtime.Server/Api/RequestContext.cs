@@ -89,6 +89,9 @@ public sealed class RequestContext
     /// <summary>The HTTP request headers (case-insensitive names), for strategies (auth.md §4.2); null on WebSocket.</summary>
     public IReadOnlyDictionary<string, string>? RequestHeaders { get; init; }
 
+    /// <summary>True when the request came over TLS (HTTPS): cookies set in the answer are <c>Secure</c>.</summary>
+    public bool IsTls { get; init; }
+
     /// <summary>Response status when the action chose one other than 200 (e.g. 206).</summary>
     public int? Status { get; set; }
 

@@ -55,6 +55,15 @@ public sealed class EffectiveSettings
             list.Add($"Kuzzle:Server:MaxRequestSize is not a size (got \"{server.MaxRequestSize}\"; e.g. \"1MB\" or 1048576).");
         }
 
+        try
+        {
+            _ = new Network.ClientAddress(server.Http.TrustedProxies);
+        }
+        catch (FormatException)
+        {
+            list.Add($"Kuzzle:Server:Http:TrustedProxies must list IP addresses or CIDRs, comma separated (got \"{server.Http.TrustedProxies}\").");
+        }
+
         if (!ByteSize.TryParse(server.Http.MaxFormFileSize, out var maxFile))
         {
             list.Add($"Kuzzle:Server:Http:MaxFormFileSize is not a size (got \"{server.Http.MaxFormFileSize}\").");
@@ -81,6 +90,8 @@ public sealed class EffectiveSettings
         RequireAtLeast(list, "Kuzzle:Security:LoginThrottle:MaxFailuresPerAccount", options.Security.LoginThrottle.MaxFailuresPerAccount, 0);
         RequireAtLeast(list, "Kuzzle:Security:LoginThrottle:MaxFailuresPerAddress", options.Security.LoginThrottle.MaxFailuresPerAddress, 0);
         RequireAtLeast(list, "Kuzzle:Security:LoginThrottle:Window", options.Security.LoginThrottle.Window, 1000);
+        RequireAtLeast(list, "Kuzzle:Security:LoginThrottle:AccountDelayAfter", options.Security.LoginThrottle.AccountDelayAfter, 0);
+        RequireAtLeast(list, "Kuzzle:Security:LoginThrottle:MaxAccountDelay", options.Security.LoginThrottle.MaxAccountDelay, 0);
 
         var limits = options.Limits;
         RequireAtLeast(list, "Kuzzle:Limits:ConcurrentRequests", limits.ConcurrentRequests, 1);

@@ -35,6 +35,9 @@ public sealed class SecurityOptions
 
     /// <summary>Failed logins allowed per account and per client address before logins are refused for a while.</summary>
     public LoginThrottleOptions LoginThrottle { get; set; } = new();
+
+    /// <summary>A changed or reset password ends the user's other sessions (the session that changed it stays).</summary>
+    public bool RevokeSessionsOnPasswordChange { get; set; } = true;
 }
 
 /// <summary>
@@ -43,8 +46,17 @@ public sealed class SecurityOptions
 /// </summary>
 public sealed class LoginThrottleOptions
 {
-    /// <summary>Failed logins allowed per username within the window; 0 = no limit.</summary>
+    /// <summary>Failed logins allowed per (username, client address) within the window; 0 = no limit.</summary>
     public int MaxFailuresPerAccount { get; set; } = 10;
+
+    /// <summary>
+    /// Failed logins of one account from all addresses after which each further attempt on it waits (doubling from 100 ms up to
+    /// <see cref="MaxAccountDelay"/>) instead of being refused: strangers cannot lock an account out (0: no delay).
+    /// </summary>
+    public int AccountDelayAfter { get; set; } = 100;
+
+    /// <summary>Longest wait, in ms, of an attempt on an account past <see cref="AccountDelayAfter"/>.</summary>
+    public int MaxAccountDelay { get; set; } = 5_000;
 
     /// <summary>Failed logins allowed per client address within the window; 0 = no limit.</summary>
     public int MaxFailuresPerAddress { get; set; } = 50;
@@ -147,6 +159,12 @@ public sealed class HttpOptions
 
     /// <summary>Browser cookie authentication (<c>authToken</c> cookie).</summary>
     public bool CookieAuthentication { get; set; } = true;
+
+    /// <summary>Addresses or CIDRs (comma separated) of reverse proxies whose <c>X-Forwarded-For</c> names the client; empty: none.</summary>
+    public string TrustedProxies { get; set; } = "";
+
+    /// <summary>Marks the authToken cookie <c>Secure</c> on every response (it always is on a request that came over TLS).</summary>
+    public bool CookieSecure { get; set; }
 
     /// <summary>Compress responses when the client accepts it.</summary>
     public bool AllowCompression { get; set; } = true;

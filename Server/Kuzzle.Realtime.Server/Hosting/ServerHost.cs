@@ -149,6 +149,8 @@ public static class ServerHost
         services.AddSingleton(sp => sp.GetRequiredService<Kuzzle.Realtime.Security.Store.SecurityStore>().Rights);
         services.AddSingleton(sp => sp.GetRequiredService<Kuzzle.Realtime.Security.Store.SecurityStore>().Users);
         services.AddSingleton<UserLifecycle>();
+        services.AddSingleton<PasswordChangeRevocation>();
+        services.AddSingleton(new ClientAddress(options.Server.Http.TrustedProxies));
         services.AddHostedService<UserTokenCleanup>();
         services.AddSingleton<IRightsPolicy, StoredRightsPolicy>();
         services.AddSingleton<IAdminDirectory, StoredAdminDirectory>();
@@ -183,6 +185,15 @@ public static class ServerHost
         configureServices?.Invoke(services);
 
         var app = builder.Build();
+        if (options.Server.Http.CookieAuthentication
+            && options.Server.Http.AccessControlAllowOrigin.Split(',', StringSplitOptions.TrimEntries).Contains("*"))
+        {
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Kuzzle.Realtime.Security").LogWarning(
+                "Cookie authentication is on while Kuzzle:Server:Http:AccessControlAllowOrigin allows every origin (*): any web site "
+                + "may make credentialed calls with a visitor's authToken cookie. List the allowed origins, or turn "
+                + "Kuzzle:Server:Http:CookieAuthentication off.");
+        }
+
         strategyUsers.Attach(app.Services.GetRequiredService<Kuzzle.Realtime.Security.Store.SecurityStore>());
         storage.RegisterHealth(app.Services.GetRequiredService<ServiceHealth>());
         app.Services.GetRequiredService<KuzzleInstruments>(); // publishes the instruments before the first listener asks

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Kuzzle.Realtime.Protocol.Errors;
 using Kuzzle.Realtime.Protocol.Responses;
 using Kuzzle.Realtime.Server.Api;
 using Kuzzle.Realtime.Server.Configuration;
@@ -24,6 +25,11 @@ public sealed class TokenLinks : BackgroundService
     private readonly ConcurrentDictionary<string, LinkEntry> _byConnection = new(StringComparer.Ordinal);
     private readonly Dictionary<TokenHash, HashSet<string>> _byToken = [];
     private readonly PriorityQueue<Deadline, long> _deadlines = new();
+
+    // A subscription belongs to the token that created it (realtime.md §2): per connection, the owner of each room it entered
+    // with a token, and per token the connections holding such rooms. Guarded by _lock.
+    private readonly Dictionary<string, Dictionary<string, TokenHash>> _roomOwners = new(StringComparer.Ordinal);
+    private readonly Dictionary<TokenHash, HashSet<string>> _owningConnections = [];
     private readonly Lock _lock = new();
     private readonly ConnectionRegistry _connections;
     private readonly HotelClerk _hotel;
@@ -43,7 +49,7 @@ public sealed class TokenLinks : BackgroundService
         _time = time;
         _nodeId = node.Id;
         _noticeBefore = settings.Options.Security.TokenExpiryNotice;
-        connections.Disconnected += c => Unlink(c.Id);
+        connections.Disconnected += c => Forget(c.Id);
         tokens.Revoked += OnRevoked;
     }
 
@@ -51,7 +57,13 @@ public sealed class TokenLinks : BackgroundService
     /// Records that a request of this connection authenticated with this token, and returns the caller's identity (the same
     /// instance while the link holds, so steady traffic allocates nothing here).
     /// </summary>
-    public UserIdentity Link(IConnectionInfo connection, AuthToken token)
+    /// <param name="connection">The connection.</param>
+    /// <param name="token">The token it authenticated with.</param>
+    /// <param name="takeOverSubscriptions">
+    /// Login and refresh on the connection: the subscriptions the previous token of the same user created move to the new one
+    /// (realtime.md §3, "links move to the new token").
+    /// </param>
+    public UserIdentity Link(IConnectionInfo connection, AuthToken token, bool takeOverSubscriptions = false)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(token);
@@ -71,6 +83,11 @@ public sealed class TokenLinks : BackgroundService
             if (!connection.IsAlive)
             {
                 return identity;
+            }
+
+            if (takeOverSubscriptions && _byConnection.TryGetValue(connection.Id, out var previous) && previous.Identity.Token!.Kuid == token.Kuid)
+            {
+                TransferOwnership(connection.Id, previous.Identity.Token.Hash, token.Hash);
             }
 
             RemoveLink(connection.Id);
@@ -98,12 +115,59 @@ public sealed class TokenLinks : BackgroundService
     public AuthToken? LinkedToken(string connectionId) =>
         _byConnection.TryGetValue(connectionId, out var link) ? link.Identity.Token : null;
 
-    /// <summary>Forgets a connection's link (logout unlinks before revoking, so the caller keeps its subscriptions).</summary>
+    /// <summary>
+    /// Forgets a connection's link (logout unlinks before revoking, so the caller keeps its subscriptions, including those its
+    /// token created: they are no longer tied to it).
+    /// </summary>
     public void Unlink(string connectionId)
     {
         lock (_lock)
         {
+            if (_byConnection.TryGetValue(connectionId, out var link))
+            {
+                TakeOwned(connectionId, link.Identity.Token!.Hash);
+            }
+
             RemoveLink(connectionId);
+        }
+    }
+
+    /// <summary>
+    /// Records who created a subscription: the request's token (null: anonymous, owned by no token). WebSocket only, where
+    /// subscriptions outlive the request.
+    /// </summary>
+    public void RecordSubscription(IConnectionInfo connection, AuthToken? token, string roomId)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (connection.Protocol != "websocket")
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (_roomOwners.TryGetValue(connection.Id, out var rooms) && rooms.Remove(roomId, out var former) && !rooms.ContainsValue(former))
+            {
+                RemoveOwningConnection(former, connection.Id);
+            }
+
+            if (token is null || !connection.IsAlive)
+            {
+                return;
+            }
+
+            if (rooms is null)
+            {
+                _roomOwners[connection.Id] = rooms = new Dictionary<string, TokenHash>(StringComparer.Ordinal);
+            }
+
+            rooms[roomId] = token.Hash;
+            if (!_owningConnections.TryGetValue(token.Hash, out var owning))
+            {
+                _owningConnections[token.Hash] = owning = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            owning.Add(connection.Id);
         }
     }
 
@@ -112,22 +176,37 @@ public sealed class TokenLinks : BackgroundService
     {
         var now = Now();
         List<(string ConnectionId, bool Warning, long ExpiresAt)>? due = null;
+        List<(string ConnectionId, string RoomId)>? expiredRooms = null;
         lock (_lock)
         {
             while (_deadlines.TryPeek(out var deadline, out var at) && at <= now)
             {
                 _deadlines.Dequeue();
 
-                // A deadline of a link that moved on (new token, logout, disconnect) is stale: skip it.
+                // A deadline of a link that moved on (new token, logout, disconnect) sends nothing, but the subscriptions the
+                // expired token created on that connection still go.
                 if (_byConnection.TryGetValue(deadline.ConnectionId, out var link) && link.Identity.Token!.Hash == deadline.Hash)
                 {
                     (due ??= []).Add((deadline.ConnectionId, deadline.Warning, link.Identity.ExpiresAt));
                     if (!deadline.Warning)
                     {
+                        TakeOwned(deadline.ConnectionId, deadline.Hash);
                         RemoveLink(deadline.ConnectionId);
                     }
                 }
+                else if (!deadline.Warning)
+                {
+                    foreach (var roomId in TakeOwned(deadline.ConnectionId, deadline.Hash))
+                    {
+                        (expiredRooms ??= []).Add((deadline.ConnectionId, roomId));
+                    }
+                }
             }
+        }
+
+        if (expiredRooms is not null)
+        {
+            LeaveRooms(expiredRooms);
         }
 
         if (due is null)
@@ -168,24 +247,138 @@ public sealed class TokenLinks : BackgroundService
 
     private void OnRevoked(TokenHash hash)
     {
-        string[] affected;
+        string[] affected = [];
+        List<(string ConnectionId, string RoomId)>? owned = null;
         lock (_lock)
         {
-            if (!_byToken.TryGetValue(hash, out var linked))
+            if (_byToken.TryGetValue(hash, out var linked))
             {
-                return;
+                affected = [.. linked];
+                foreach (var connectionId in affected)
+                {
+                    RemoveLink(connectionId);
+                }
             }
 
-            affected = [.. linked];
-            foreach (var connectionId in affected)
+            // Connections that have moved to another token keep their other subscriptions, not the ones this token created.
+            if (_owningConnections.TryGetValue(hash, out var owning))
             {
-                RemoveLink(connectionId);
+                foreach (var connectionId in owning.ToArray())
+                {
+                    foreach (var roomId in TakeOwned(connectionId, hash))
+                    {
+                        (owned ??= []).Add((connectionId, roomId));
+                    }
+                }
             }
         }
 
         foreach (var connectionId in affected)
         {
             _hotel.RemoveConnection(connectionId);
+        }
+
+        if (owned is not null)
+        {
+            LeaveRooms(owned);
+        }
+    }
+
+    private void LeaveRooms(List<(string ConnectionId, string RoomId)> rooms)
+    {
+        foreach (var (connectionId, roomId) in rooms)
+        {
+            try
+            {
+                _hotel.Unsubscribe(connectionId, roomId);
+            }
+            catch (KuzzleException)
+            {
+                // Already left (unsubscribe, or every room dropped with the connection's own token).
+            }
+        }
+    }
+
+    private void Forget(string connectionId)
+    {
+        lock (_lock)
+        {
+            if (_roomOwners.Remove(connectionId, out var rooms))
+            {
+                foreach (var owner in rooms.Values.Distinct())
+                {
+                    RemoveOwningConnection(owner, connectionId);
+                }
+            }
+
+            RemoveLink(connectionId);
+        }
+    }
+
+    // Caller holds _lock. Removes and returns the rooms the token created on the connection.
+    private List<string> TakeOwned(string connectionId, TokenHash hash)
+    {
+        var taken = new List<string>();
+        if (!_roomOwners.TryGetValue(connectionId, out var rooms))
+        {
+            return taken;
+        }
+
+        foreach (var (roomId, owner) in rooms)
+        {
+            if (owner == hash)
+            {
+                taken.Add(roomId);
+            }
+        }
+
+        foreach (var roomId in taken)
+        {
+            rooms.Remove(roomId);
+        }
+
+        if (rooms.Count == 0)
+        {
+            _roomOwners.Remove(connectionId);
+        }
+
+        RemoveOwningConnection(hash, connectionId);
+        return taken;
+    }
+
+    // Caller holds _lock.
+    private void TransferOwnership(string connectionId, TokenHash from, TokenHash to)
+    {
+        if (from == to || !_roomOwners.TryGetValue(connectionId, out var rooms))
+        {
+            return;
+        }
+
+        var moved = false;
+        foreach (var roomId in rooms.Where(r => r.Value == from).Select(r => r.Key).ToList())
+        {
+            rooms[roomId] = to;
+            moved = true;
+        }
+
+        if (moved)
+        {
+            RemoveOwningConnection(from, connectionId);
+            if (!_owningConnections.TryGetValue(to, out var owning))
+            {
+                _owningConnections[to] = owning = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            owning.Add(connectionId);
+        }
+    }
+
+    // Caller holds _lock.
+    private void RemoveOwningConnection(TokenHash hash, string connectionId)
+    {
+        if (_owningConnections.TryGetValue(hash, out var owning) && owning.Remove(connectionId) && owning.Count == 0)
+        {
+            _owningConnections.Remove(hash);
         }
     }
 

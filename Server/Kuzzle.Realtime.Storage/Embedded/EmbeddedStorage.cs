@@ -13,6 +13,10 @@ public sealed class EmbeddedStorage : IStorageProvider
     private const string LockFileName = "kuzzle.lock";
 
     private readonly SqliteDatabase _database;
+    private const UnixFileMode OwnerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
     private readonly FileStream _directoryLock;
     private readonly SqliteSessionStore _sessions;
     private readonly InMemoryCounterStore _counters;
@@ -62,11 +66,33 @@ public sealed class EmbeddedStorage : IStorageProvider
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.PurgeInterval, TimeSpan.Zero, nameof(options));
         ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options));
 
-        Directory.CreateDirectory(dataDirectory);
+        // The store holds password hashes, the reset secret and the generated JWT secret: owner-only (0700 / 0600).
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(dataDirectory);
+        }
+        else
+        {
+            Directory.CreateDirectory(dataDirectory, OwnerOnlyDirectory);
+        }
+
         var directoryLock = LockDirectory(dataDirectory);
         try
         {
-            var database = await SqliteDatabase.OpenAsync(Path.Combine(dataDirectory, options.FileName), options.Synchronous, cancellationToken);
+            var file = Path.Combine(dataDirectory, options.FileName);
+            if (!OperatingSystem.IsWindows())
+            {
+                // Created empty and owner-only before SQLite opens it; SQLite gives its -wal and -shm files the database file's mode.
+                new FileStream(file, new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.Write, UnixCreateMode = OwnerOnlyFile }).Dispose();
+                RestrictFiles(dataDirectory);
+            }
+
+            var database = await SqliteDatabase.OpenAsync(file, options.Synchronous, cancellationToken);
+            if (!OperatingSystem.IsWindows())
+            {
+                RestrictFiles(dataDirectory);
+            }
+
             return new EmbeddedStorage(database, directoryLock, options);
         }
         catch
@@ -106,12 +132,31 @@ public sealed class EmbeddedStorage : IStorageProvider
         _stopping.Dispose();
     }
 
+    // Files of a store written before permissions were restricted are brought to owner-only too.
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static void RestrictFiles(string dataDirectory)
+    {
+        foreach (var file in Directory.EnumerateFiles(dataDirectory))
+        {
+            if ((File.GetUnixFileMode(file) & ~OwnerOnlyFile) != 0)
+            {
+                File.SetUnixFileMode(file, OwnerOnlyFile);
+            }
+        }
+    }
+
     private static FileStream LockDirectory(string dataDirectory)
     {
         // WARNING: one EmbeddedStorage per directory. Two writers on one file would each serialise only their own writes.
         try
         {
-            return new FileStream(Path.Combine(dataDirectory, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            var lockOptions = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows())
+            {
+                lockOptions.UnixCreateMode = OwnerOnlyFile;
+            }
+
+            return new FileStream(Path.Combine(dataDirectory, LockFileName), lockOptions);
         }
         catch (IOException e)
         {

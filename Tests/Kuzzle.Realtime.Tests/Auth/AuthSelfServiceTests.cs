@@ -45,6 +45,49 @@ public sealed class AuthSelfServiceTests
     }
 
     [Test]
+    public async Task Changing_ones_password_ends_the_other_sessions_and_keeps_the_one_that_changed_it()
+    {
+        await TestUsers.CreateAsync(_server, "pw-self-kuid", "pw-self", "password-1", "default");
+        await using var elsewhere = await _server.ConnectAsync();
+        var other = await TestUsers.LoginAsync(elsewhere, "pw-self", "password-1");
+        await using var ws = await _server.ConnectAsync();
+        var jwt = await TestUsers.LoginAsync(ws, "pw-self", "password-1");
+
+        var changed = await Send(ws, new { controller = "auth", action = "updateMyCredentials", strategy = "local", jwt, body = new { password = "password-2" } });
+        Assert.That(changed.GetProperty("status").GetInt32(), Is.EqualTo(200), changed.ToString());
+
+        var otherSession = await Send(elsewhere, new { controller = "auth", action = "getCurrentUser", jwt = other });
+        var ownSession = await Send(ws, new { controller = "auth", action = "getCurrentUser", jwt });
+        Assert.That(ErrorId(otherSession), Is.EqualTo("security.token.invalid"), "a token obtained with the old password is gone");
+        Assert.That(ownSession.GetProperty("status").GetInt32(), Is.EqualTo(200), "the session that changed it stays");
+    }
+
+    [Test]
+    public async Task An_admin_changing_a_password_ends_every_session_of_that_user()
+    {
+        await TestUsers.CreateAsync(_server, "pw-admin-kuid", "pw-admin", "password-1", "default");
+        await using var user = await _server.ConnectAsync();
+        var jwt = await TestUsers.LoginAsync(user, "pw-admin", "password-1");
+        await using var admin = await _server.ConnectAsync(); // anonymous holds every right on a fresh server
+        var changed = await Send(admin, new { controller = "security", action = "updateCredentials", strategy = "local", _id = "pw-admin-kuid", body = new { password = "password-2" } });
+        Assert.That(changed.GetProperty("status").GetInt32(), Is.EqualTo(200), changed.ToString());
+        Assert.That(ErrorId(await Send(user, new { controller = "auth", action = "getCurrentUser", jwt })), Is.EqualTo("security.token.invalid"));
+    }
+
+    [Test]
+    public async Task With_RevokeSessionsOnPasswordChange_off_other_sessions_survive()
+    {
+        await using var server = await TestServer.StartAsync("--Kuzzle:Security:RevokeSessionsOnPasswordChange=false");
+        await TestUsers.CreateAsync(server, "pw-keep-kuid", "pw-keep", "password-1", "default");
+        await using var user = await server.ConnectAsync();
+        var jwt = await TestUsers.LoginAsync(user, "pw-keep", "password-1");
+        await using var admin = await server.ConnectAsync();
+        var changed = await Send(admin, new { controller = "security", action = "updateCredentials", strategy = "local", _id = "pw-keep-kuid", body = new { password = "password-2" } });
+        Assert.That(changed.GetProperty("status").GetInt32(), Is.EqualTo(200), changed.ToString());
+        Assert.That((await Send(user, new { controller = "auth", action = "getCurrentUser", jwt })).GetProperty("status").GetInt32(), Is.EqualTo(200));
+    }
+
+    [Test]
     public async Task GetMyRights_and_checkRights_follow_the_roles()
     {
         await using var ws = await _server.ConnectAsync();

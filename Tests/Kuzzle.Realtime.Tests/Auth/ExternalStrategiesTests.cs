@@ -118,6 +118,15 @@ public sealed class ExternalStrategiesTests
     }
 
     [Test]
+    public async Task GetConfig_shows_no_client_secret_or_bind_password()
+    {
+        var (status, body) = await Http(HttpMethod.Get, "/_getConfig");
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK));
+        var text = body.ToString();
+        Assert.That(text, Does.Not.Contain("kuzzle-client-secret").And.Not.Contain(Slapd.AdminPassword));
+    }
+
+    [Test]
     public async Task Ldap_login_creates_the_user_once_with_profiles_from_groups_and_refuses_bad_credentials()
     {
         var (status, first) = await LdapLogin("alice", "alice-secret");
@@ -209,6 +218,8 @@ public sealed class ExternalStrategiesTests
         var setCookie = start.Headers.GetValues("Set-Cookie").Single();
         Assert.That(setCookie, Does.Match("^kuzzleOAuthBinding-oidc=[A-Za-z0-9_-]{43}; Max-Age=600; Path=/_login; HttpOnly; SameSite=Lax$"));
         var cookie = setCookie.Split(';')[0];
+        var startBody = await start.Content.ReadAsStringAsync();
+        Assert.That(startBody, Does.Not.Contain(cookie.Split('=')[1]), "the HttpOnly binding cookie is not repeated in the body");
         var query = System.Web.HttpUtility.ParseQueryString(authorize.Query);
         Assert.Multiple(() =>
         {
@@ -275,6 +286,47 @@ public sealed class ExternalStrategiesTests
         var jwt = login.GetProperty("result").GetProperty("jwt").GetString();
         var me = await ws.RequestAsync($$"""{"controller":"auth","action":"getCurrentUser","requestId":"ws-me","jwt":"{{jwt}}"}""");
         Assert.That(me.GetProperty("result").GetProperty("strategies").EnumerateArray().Select(s => s.GetString()), Does.Contain("oidc"));
+    }
+
+    [Test]
+    public async Task A_user_cannot_claim_a_provider_identity_without_proof_but_an_admin_can_link_it()
+    {
+        await using var ws = await _server.ConnectAsync();
+        await TestUsers.CreateAsync(_server, "claimer-kuid", "claimer", "claimer-password", "default");
+        var jwt = await TestUsers.LoginAsync(ws, "claimer", "claimer-password");
+        foreach (var action in new[] { "createMyCredentials", "updateMyCredentials" })
+        {
+            var claim = await ws.RequestAsync($$$"""{"controller":"auth","action":"{{{action}}}","strategy":"oidc","jwt":"{{{jwt}}}","requestId":"claim-{{{action}}}","body":{"sub":"victim-identity"}}""");
+            Assert.That(claim.GetProperty("status").GetInt32(), Is.EqualTo(403), claim.ToString());
+        }
+
+        // The victim's first provider login does not land in the claimer's account.
+        await _oidc.SetScenarioAsync("victim-identity");
+        var (callback, cookie) = await StartBrowserLoginAsync("oidc");
+        var (status, login) = await Http(HttpMethod.Get, callback.PathAndQuery, cookie: cookie);
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), login.ToString());
+        Assert.That(login.GetProperty("result").GetProperty("_id").GetString(), Is.Not.EqualTo("claimer-kuid"));
+
+        var (adminStatus, linked) = await Http(HttpMethod.Post, "/credentials/oidc/claimer-kuid/_create", """{"sub":"admin-linked-identity"}""");
+        Assert.That(adminStatus, Is.EqualTo(HttpStatusCode.OK), linked.ToString());
+    }
+
+    [Test]
+    public async Task Oidc_login_started_over_websocket_cannot_set_a_cookie_in_a_browser()
+    {
+        await _oidc.SetScenarioAsync("oidc-csrf-attacker");
+        await using var ws = await _server.ConnectAsync();
+        var start = await ws.RequestAsync("""{"controller":"auth","action":"login","strategy":"oidc","requestId":"csrf-start"}""");
+        var location = new Uri(start.GetProperty("result").GetProperty("headers").GetProperty("Location").GetString()!);
+        var callback = await FollowProviderAsync(location);
+
+        // The attacker sends the callback link, with cookieAuth, to a victim's browser.
+        using var request = new HttpRequestMessage(HttpMethod.Get, callback.PathAndQuery + "&cookieAuth=true");
+        using var response = await _http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), body);
+        Assert.That(response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [], Has.None.StartsWith("authToken="));
+        Assert.That(body, Does.Contain("cannot be completed with cookieAuth"));
     }
 
     [TestCase("wrong-issuer", "wrong issuer")]

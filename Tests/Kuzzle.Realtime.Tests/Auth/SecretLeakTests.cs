@@ -66,4 +66,22 @@ public sealed class SecretLeakTests
         server.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Kuzzle.Realtime.Probe").LogTrace("capture probe");
         Assert.That(logs.Lines, Has.Some.Contains("capture probe"));
     }
+
+    [Test]
+    public async Task GetConfig_leaves_out_the_security_section_and_every_configured_secret()
+    {
+        const string secret = "configured-signing-secret-0123456789abcdef";
+        await using var server = await TestServer.StartAsync($"--Kuzzle:Security:AuthToken:Secret={secret}");
+        using var http = server.CreateHttpClient();
+
+        // Anonymous may call it on a fresh install.
+        var text = await http.GetStringAsync("/_getConfig");
+        var result = TestServer.Json(text).GetProperty("result");
+        Assert.Multiple(() =>
+        {
+            Assert.That(text, Does.Not.Contain(secret));
+            Assert.That(result.TryGetProperty("security", out _), Is.False, "server.md: the whole security section is left out");
+            Assert.That(result.GetProperty("server").GetProperty("port").GetInt32(), Is.Zero, "the rest is still there");
+        });
+    }
 }

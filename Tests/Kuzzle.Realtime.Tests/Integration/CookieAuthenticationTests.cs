@@ -66,6 +66,56 @@ public sealed class CookieAuthenticationTests : ServerFixture
     }
 
     [Test]
+    public async Task CookieLogin_SetsTheCookieButNeverRepeatsItInTheBody()
+    {
+        await TestUsers.CreateAsync(Server, "cookie-kuid", "cookie-user", "cookie-password");
+        using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = Server.HttpUri };
+        using var login = await http.PostAsync(
+            "/_login/local?cookieAuth", new StringContent("""{"username":"cookie-user","password":"cookie-password"}""", System.Text.Encoding.UTF8, "application/json"));
+        var text = await login.Content.ReadAsStringAsync();
+        var cookie = login.Headers.GetValues("Set-Cookie").Single();
+        Assert.That(cookie, Does.StartWith("authToken=kauth-").And.Contain("HttpOnly").And.Not.Contain("Secure"), "plain HTTP: not Secure");
+        var token = cookie.Split(';')[0]["authToken=".Length..];
+        var body = TestServer.Json(text);
+        Assert.Multiple(() =>
+        {
+            Assert.That(body.GetProperty("status").GetInt32(), Is.EqualTo(200), text);
+            Assert.That(text, Does.Not.Contain(token), "the HttpOnly cookie's value is not readable in the body");
+            Assert.That(body.GetProperty("headers").EnumerateObject().Select(h => h.Name.ToLowerInvariant()), Has.None.EqualTo("set-cookie"));
+        });
+
+        using var logout = new HttpRequestMessage(HttpMethod.Post, "/_logout?cookieAuth");
+        logout.Headers.Add("Cookie", "authToken=" + token);
+        using var loggedOut = await http.SendAsync(logout);
+        var logoutBody = TestServer.Json(await loggedOut.Content.ReadAsStringAsync());
+        Assert.That(loggedOut.Headers.GetValues("Set-Cookie").Single(), Does.StartWith("authToken=null"));
+        Assert.That(logoutBody.GetProperty("headers").EnumerateObject(), Is.Empty);
+    }
+
+    [Test]
+    public async Task CookieSecure_MarksTheCookieSecure()
+    {
+        await using var server = await TestServer.StartAsync("--Kuzzle:Server:Http:CookieSecure=true");
+        await TestUsers.CreateAsync(server, "secure-kuid", "secure-user", "secure-password");
+        using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = server.HttpUri };
+        using var login = await http.PostAsync(
+            "/_login/local?cookieAuth", new StringContent("""{"username":"secure-user","password":"secure-password"}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.That(login.Headers.GetValues("Set-Cookie").Single(), Does.EndWith("; Secure"));
+        using var logout = await http.PostAsync("/_logout?cookieAuth", null);
+        Assert.That(logout.Headers.GetValues("Set-Cookie").Single(), Does.EndWith("; Secure"));
+    }
+
+    [TestCase("*", true)]
+    [TestCase("https://app.example.com", false)]
+    public async Task CookieAuthenticationWithEveryOriginAllowed_IsWarnedAtStartup(string origins, bool warned)
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var server = await TestServer.StartAsync(
+            services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs), $"--Kuzzle:Server:Http:AccessControlAllowOrigin={origins}");
+        Assert.That(logs.Lines.Any(l => l.Contains("credentialed calls", StringComparison.Ordinal)), Is.EqualTo(warned));
+    }
+
+    [Test]
     public async Task MalformedCookieOnUpgrade_IsRefusedBeforeTheUpgrade()
     {
         var ex = await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(async () =>

@@ -230,6 +230,103 @@ public sealed class RequestFuzzTests
         Assert.That(HttpProblem((int)now.StatusCode, await now.Content.ReadAsStringAsync()), Is.Null);
     }
 
+    // Cases black-box testing found (issue: wire mismatches and bad input): each once, by name, so they stay fixed.
+    [TestCase("controller")]
+    [TestCase("action")]
+    [TestCase("jwt")]
+    [TestCase("requestId")]
+    [TestCase("index")]
+    [TestCase("body.roomId")]
+    [TestCase("body key")]
+    [TestCase("volatile")]
+    public async Task A_lone_surrogate_in_any_string_gets_a_400_frame_and_the_socket_stays_usable(string where)
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+        const string bad = "\\ud800"; // JSON text \ud800: a lone high surrogate.
+        var frame = where switch
+        {
+            "controller" => $$$"""{"controller":"{{{bad}}}","action":"now","requestId":"ls"}""",
+            "action" => $$$"""{"controller":"server","action":"{{{bad}}}","requestId":"ls"}""",
+            "jwt" => $$$"""{"controller":"server","action":"now","requestId":"ls","jwt":"{{{bad}}}"}""",
+            "requestId" => $$$"""{"controller":"server","action":"now","requestId":"{{{bad}}}"}""",
+            "index" => $$$"""{"controller":"realtime","action":"subscribe","collection":"c","requestId":"ls","index":"{{{bad}}}","body":{}}""",
+            "body.roomId" => $$$"""{"controller":"realtime","action":"join","requestId":"ls","body":{"roomId":"{{{bad}}}"}}""",
+            "body key" => $$$"""{"controller":"realtime","action":"publish","index":"i","collection":"c","requestId":"ls","body":{"{{{bad}}}":1}}""",
+            _ => $$$"""{"controller":"server","action":"now","requestId":"ls","volatile":{"v":"{{{bad}}}"}}""",
+        };
+        await client.SendTextAsync(frame);
+        var answer = await client.ReceiveJsonAsync();
+        Assert.That(answer.GetProperty("status").GetInt32(), Is.EqualTo(400), $"{frame} → {answer}");
+        Assert.That(answer.GetProperty("error").GetProperty("id").GetString(), Is.EqualTo("network.websocket.unexpected_error"));
+        if (where != "requestId")
+        {
+            Assert.That(answer.GetProperty("requestId").GetString(), Is.EqualTo("ls"), "the client's request id is kept when it is readable");
+        }
+
+        var now = await client.RequestAsync("""{"controller":"server","action":"now","requestId":"after"}""");
+        Assert.That(now.GetProperty("status").GetInt32(), Is.EqualTo(200), "the socket is still usable");
+    }
+
+    [Test]
+    public async Task MGetUsers_takes_ids_as_a_comma_separated_string()
+    {
+        await using var server = await TestServer.StartAsync();
+        await TestUsers.CreateAsync(server, "fz-a", "fz-a", "password-a");
+        await TestUsers.CreateAsync(server, "fz-b", "fz-b", "password-b");
+        await using var client = await server.ConnectAsync();
+        var byString = await client.RequestAsync("""{"controller":"security","action":"mGetUsers","ids":"fz-a, fz-b","requestId":"m1"}""");
+        Assert.That(byString.GetProperty("status").GetInt32(), Is.EqualTo(200), byString.ToString());
+        Assert.That(byString.GetProperty("result").GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("_id").GetString()), Is.EquivalentTo(new[] { "fz-a", "fz-b" }));
+
+        using var http = server.CreateHttpClient();
+        var overHttp = TestServer.Json(await http.GetStringAsync("/users/_mGet?ids=fz-a,fz-b"));
+        Assert.That(overHttp.GetProperty("result").GetProperty("hits").GetArrayLength(), Is.EqualTo(2));
+        var jsonForm = TestServer.Json(await http.GetStringAsync("/users/_mGet?ids=" + Uri.EscapeDataString("[\"fz-a\"]")));
+        Assert.That(jsonForm.GetProperty("result").GetProperty("hits").GetArrayLength(), Is.EqualTo(1));
+    }
+
+    [TestCase("null", "api.assert.body_required")]
+    [TestCase("", "api.assert.body_required")]
+    [TestCase(null, "api.assert.body_required")]
+    [TestCase("{\"controller\":\"server\",\"action\":\"now\",\"x\":\"\\ud800\"}", "network.http.body_parse_failed")]
+    public async Task Http_query_without_a_usable_body_gets_a_4xx_with_an_error_id(string? body, string errorId)
+    {
+        await using var server = await TestServer.StartAsync();
+        using var http = server.CreateHttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/_query");
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        }
+
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.That((int)response.StatusCode, Is.EqualTo(400), text);
+        Assert.That(HttpProblem((int)response.StatusCode, text), Is.Null, text);
+        var json = TestServer.Json(text);
+        var id = json.TryGetProperty("error", out var error) ? error.GetProperty("id").GetString() : json.GetProperty("id").GetString();
+        Assert.That(id, Is.EqualTo(errorId));
+    }
+
+    [Test]
+    public async Task Http_lone_surrogate_in_a_route_body_or_the_volatile_header_gets_a_400()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var http = server.CreateHttpClient();
+        using var login = await http.PostAsync("/_login/local", new StringContent("{\"username\":\"\\ud800\"}", Encoding.UTF8, "application/json"));
+        var loginText = await login.Content.ReadAsStringAsync();
+        Assert.That((int)login.StatusCode, Is.EqualTo(400), loginText);
+        Assert.That(TestServer.Json(loginText).GetProperty("id").GetString(), Is.EqualTo("network.http.body_parse_failed"));
+
+        using var withVolatile = new HttpRequestMessage(HttpMethod.Get, "/_now");
+        withVolatile.Headers.TryAddWithoutValidation("X-Kuzzle-Volatile", "{\"v\":\"\\ud800\"}");
+        using var volatileResponse = await http.SendAsync(withVolatile);
+        var volatileText = await volatileResponse.Content.ReadAsStringAsync();
+        Assert.That((int)volatileResponse.StatusCode, Is.EqualTo(400), volatileText);
+        Assert.That(TestServer.Json(volatileText).GetProperty("error").GetProperty("id").GetString(), Is.EqualTo("network.http.volatile_parse_failed"));
+    }
+
     private static string? HttpProblem(int httpStatus, string text)
     {
         if (httpStatus is 414 or 431 && text.Length == 0)

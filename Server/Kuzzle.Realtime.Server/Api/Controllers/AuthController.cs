@@ -23,9 +23,11 @@ public sealed partial class AuthController(
     TokenLinks links,
     LoginThrottle throttle,
     Kuzzle.Realtime.Security.Store.SecurityStore security,
-    EffectiveSettings settings) : IApiController
+    EffectiveSettings settings,
+    PasswordChangeRevocation passwordChanges) : IApiController
 {
     private readonly bool _cookieMode = settings.Options.Server.Http.CookieAuthentication;
+    private readonly bool _cookieSecure = settings.Options.Server.Http.CookieSecure;
 
     /// <inheritdoc />
     public string Name => "auth";
@@ -76,7 +78,11 @@ public sealed partial class AuthController(
             foreach (var (name, value) in redirect.Headers)
             {
                 context.AddResponseHeader(name, value);
-                headers[name] = value;
+                if (!name.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase))
+                {
+                    // The browser-binding cookie is HttpOnly: it goes in the HTTP header only, never in the readable body.
+                    headers[name] = value;
+                }
             }
 
             return ApiResult.From(new JsonObject { ["headers"] = headers, ["statusCode"] = redirect.StatusCode });
@@ -96,7 +102,7 @@ public sealed partial class AuthController(
             throw KuzzleErrors.Plugin.Strategy.UnknownKuid.Create(strategy.Name);
         }
 
-        await throttle.RecordSuccessAsync(account, cancellationToken);
+        await throttle.RecordSuccessAsync(context.Connection, account, cancellationToken);
 
         // auth.md §2.1: a connection already holding an API key or an infinite token of this user gets it back.
         if (links.LinkedToken(context.Connection.Id) is { } linked && linked.Kuid == kuid && (linked.Kind == TokenKind.ApiKey || linked.IsInfinite))
@@ -105,7 +111,7 @@ public sealed partial class AuthController(
         }
 
         var token = await tokens.CreateAsync(kuid, expiresIn, cancellationToken: cancellationToken);
-        links.Link(context.Connection, token);
+        links.Link(context.Connection, token, takeOverSubscriptions: true);
         return TokenResult(context, token, cookieAuth);
     }
 
@@ -129,7 +135,7 @@ public sealed partial class AuthController(
                 }
             }
 
-            context.AddResponseHeader("Set-Cookie", $"{CookieAuthentication.CookieName}=null; Path=/; HttpOnly; SameSite=Strict");
+            context.AddResponseHeader("Set-Cookie", $"{CookieAuthentication.CookieName}=null; Path=/; HttpOnly; SameSite=Strict{SecureFlag(context)}");
             return Acknowledged();
         }
 
@@ -220,7 +226,7 @@ public sealed partial class AuthController(
         }
 
         var fresh = await tokens.RefreshAsync(current, expiresIn, cancellationToken);
-        links.Link(context.Connection, fresh);
+        links.Link(context.Connection, fresh, takeOverSubscriptions: true);
         return TokenResult(context, fresh, cookieAuth);
     }
 
@@ -274,8 +280,13 @@ public sealed partial class AuthController(
     {
         var (strategy, call, kuid) = OwnCredentials(context, "updateMyCredentials");
         var credentials = context.Input.GetBodyObject();
-        await StrategyCalls.RunAsync(() => strategy.ValidateAsync(call, credentials, kuid, isUpdate: true, cancellationToken));
-        return Result(await StrategyCalls.RunAsync(() => strategy.UpdateAsync(call, credentials, kuid, cancellationToken)));
+        var updated = await ProvingCurrentPasswordAsync(context, kuid, async () =>
+        {
+            await StrategyCalls.RunAsync(() => strategy.ValidateAsync(call, credentials, kuid, isUpdate: true, cancellationToken));
+            return await StrategyCalls.RunAsync(() => strategy.UpdateAsync(call, credentials, kuid, cancellationToken));
+        }, cancellationToken);
+        await passwordChanges.AfterCredentialsUpdateAsync(kuid, credentials, context.User, cancellationToken);
+        return Result(updated);
     }
 
     private async ValueTask<ApiResult?> ValidateMyCredentialsAsync(RequestContext context, CancellationToken cancellationToken)
@@ -289,7 +300,11 @@ public sealed partial class AuthController(
     private async ValueTask<ApiResult?> DeleteMyCredentialsAsync(RequestContext context, CancellationToken cancellationToken)
     {
         var (strategy, call, kuid) = OwnCredentials(context, "deleteMyCredentials");
-        await StrategyCalls.RunAsync(() => strategy.DeleteAsync(call, kuid, cancellationToken));
+        await ProvingCurrentPasswordAsync(context, kuid, async () =>
+        {
+            await StrategyCalls.RunAsync(() => strategy.DeleteAsync(call, kuid, cancellationToken));
+            return true;
+        }, cancellationToken);
         return Acknowledged();
     }
 
@@ -364,7 +379,10 @@ public sealed partial class AuthController(
         return (strategy, call, user.Kuid);
     }
 
-    private static ApiResult TokenResult(RequestContext context, AuthToken token, bool cookieAuth)
+    // Secure over TLS, or always with Kuzzle:Server:Http:CookieSecure (TLS ended by a proxy in front of the server).
+    private string SecureFlag(RequestContext context) => context.IsTls || _cookieSecure ? "; Secure" : "";
+
+    private ApiResult TokenResult(RequestContext context, AuthToken token, bool cookieAuth)
     {
         var result = new JsonObject { ["_id"] = token.Kuid, ["expiresAt"] = token.ExpiresAt };
         if (cookieAuth)
@@ -373,7 +391,7 @@ public sealed partial class AuthController(
                 ? string.Empty
                 : "; Expires=" + DateTimeOffset.FromUnixTimeMilliseconds(Math.Min(token.ExpiresAt, MaxCookieExpiry)).ToString("R", CultureInfo.InvariantCulture);
             context.AddResponseHeader(
-                "Set-Cookie", $"{CookieAuthentication.CookieName}={Uri.EscapeDataString(token.Token)}; Path=/{expires}; HttpOnly; SameSite=Strict");
+                "Set-Cookie", $"{CookieAuthentication.CookieName}={Uri.EscapeDataString(token.Token)}; Path=/{expires}; HttpOnly; SameSite=Strict{SecureFlag(context)}");
         }
         else
         {
@@ -392,6 +410,23 @@ public sealed partial class AuthController(
         }
 
         return _cookieMode ? true : throw KuzzleErrors.Security.Cookie.Unsupported.Create();
+    }
+
+    // Changing or deleting one's credentials may require the current password (requirePassword): wrong guesses are counted
+    // by the login throttle like failed logins, against the user and the address, and refused once over the limits.
+    private async ValueTask<T> ProvingCurrentPasswordAsync<T>(RequestContext context, string kuid, Func<Task<T>> action, CancellationToken cancellationToken)
+    {
+        var account = "kuid/" + kuid;
+        await throttle.CheckAsync(context.Connection, account, cancellationToken, isLogin: false);
+        try
+        {
+            return await action();
+        }
+        catch (KuzzleException ex) when (ex.Status == 403)
+        {
+            await throttle.RecordFailureAsync(context.Connection, account, cancellationToken);
+            throw;
+        }
     }
 
     // The username the throttle counts failures against: passport-local reads the body, then the arguments.

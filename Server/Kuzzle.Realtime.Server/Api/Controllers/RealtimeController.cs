@@ -18,7 +18,7 @@ namespace Kuzzle.Realtime.Server.Api.Controllers;
 /// <c>core.realtime.room_not_found</c>, <c>core.realtime.not_subscribed</c>; with several nodes, <c>services.cache.not_connected</c>
 /// when <c>count</c>, <c>list</c> or a cross-node <c>join</c> needs Redis and it is away.
 /// </summary>
-public sealed class RealtimeController(HotelClerk clerk, Notifier notifier, IRightsPolicy rights, TimeProvider time, IRealtimeCluster? cluster = null) : IApiController
+public sealed class RealtimeController(HotelClerk clerk, Notifier notifier, IRightsPolicy rights, TimeProvider time, TokenLinks links, IRealtimeCluster? cluster = null) : IApiController
 {
     private readonly IRealtimeCluster _cluster = cluster ?? SingleNodeRealtime.Instance;
 
@@ -49,6 +49,7 @@ public sealed class RealtimeController(HotelClerk clerk, Notifier notifier, IRig
         // Before acknowledging: once the client has its room id, publishes from any node must reach it.
         await _cluster.WatchCollectionAsync(index, collection, cancellationToken);
         var (roomId, channel) = clerk.Subscribe(index, collection, filter, request);
+        links.RecordSubscription(context.Connection, context.User.Token, roomId);
         return await RoomAndChannel(roomId, channel);
     }
 
@@ -56,15 +57,21 @@ public sealed class RealtimeController(HotelClerk clerk, Notifier notifier, IRig
     {
         var roomId = context.Input.GetBodyString("roomId");
         var request = BuildSubscribeRequest(context);
-        if (_cluster.IsEnabled && !clerk.TryGetRoom(roomId, out _)
-            && await _cluster.FindRoomAsync(roomId, cancellationToken) is { } remote)
+        if (clerk.TryGetRoom(roomId, out var local))
         {
+            await EnsureRoomAllowedAsync(context, local.Index, local.Collection, cancellationToken);
+        }
+        else if (_cluster.IsEnabled && await _cluster.FindRoomAsync(roomId, cancellationToken) is { } remote)
+        {
+            await EnsureRoomAllowedAsync(context, remote.Index, remote.Collection, cancellationToken);
             await _cluster.WatchCollectionAsync(remote.Index, remote.Collection, cancellationToken);
             var (joined, joinedChannel) = clerk.JoinRemote(remote, request);
+            links.RecordSubscription(context.Connection, context.User.Token, joined);
             return await RoomAndChannel(joined, joinedChannel);
         }
 
         var (id, channel) = clerk.Join(roomId, request);
+        links.RecordSubscription(context.Connection, context.User.Token, id);
         return await RoomAndChannel(id, channel);
     }
 
@@ -78,6 +85,15 @@ public sealed class RealtimeController(HotelClerk clerk, Notifier notifier, IRig
     private async ValueTask<ApiResult?> CountAsync(RequestContext context, CancellationToken cancellationToken)
     {
         var roomId = context.Input.GetBodyString("roomId");
+        if (clerk.TryGetRoom(roomId, out var local))
+        {
+            await EnsureRoomAllowedAsync(context, local.Index, local.Collection, cancellationToken);
+        }
+        else if (_cluster.IsEnabled && await _cluster.FindRoomAsync(roomId, cancellationToken) is { } found)
+        {
+            await EnsureRoomAllowedAsync(context, found.Index, found.Collection, cancellationToken);
+        }
+
         var remote = _cluster.IsEnabled ? await _cluster.RemoteCountAsync(roomId, cancellationToken) : 0;
         return ApiResult.From(new JsonObject { ["count"] = clerk.Count(roomId) + remote });
     }
@@ -183,6 +199,21 @@ public sealed class RealtimeController(HotelClerk clerk, Notifier notifier, IRig
 
         // No collection carries validation specifications on this server, so every document is valid.
         return Result(new JsonObject { ["errorMessages"] = new JsonObject(), ["valid"] = true });
+    }
+
+    /// <summary>
+    /// <c>join</c> and <c>count</c> carry no index, and room ids can be computed offline: the action's right is checked against the
+    /// room's own index and collection, with the answer a <c>subscribe</c> there would get (realtime.md §2 "Our choice").
+    /// </summary>
+    private async ValueTask EnsureRoomAllowedAsync(RequestContext context, string index, string collection, CancellationToken cancellationToken)
+    {
+        var input = context.Input;
+        if (!await rights.IsAllowedAsync(context.User, input.Controller!, input.Action!, index, collection, cancellationToken))
+        {
+            throw context.User.IsAnonymous
+                ? KuzzleErrors.Security.Rights.Unauthorized.Create(input.Controller!, input.Action!, context.User.Kuid)
+                : KuzzleErrors.Security.Rights.Forbidden.Create(input.Controller!, input.Action!, context.User.Kuid);
+        }
     }
 
     private SubscribeRequest BuildSubscribeRequest(RequestContext context)

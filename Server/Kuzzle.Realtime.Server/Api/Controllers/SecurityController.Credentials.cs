@@ -31,7 +31,9 @@ public sealed partial class SecurityController
                 var call = CallContext(c);
                 var body = c.Input.GetBodyObject();
                 await StrategyCallAsync(() => strategy.ValidateAsync(call, body, kuid, true, ct).AsTask());
-                return Result(await StrategyCallAsync(() => strategy.UpdateAsync(call, body, kuid, ct).AsTask()));
+                var updated = await StrategyCallAsync(() => strategy.UpdateAsync(call, body, kuid, ct).AsTask());
+                await passwordChanges.AfterCredentialsUpdateAsync(kuid, body, c.User, ct);
+                return Result(updated);
             }))
             .Add(Name, "deleteCredentials", (c, ct) => Guard(async () =>
             {

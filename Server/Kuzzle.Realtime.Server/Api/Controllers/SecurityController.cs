@@ -15,7 +15,8 @@ namespace Kuzzle.Realtime.Server.Api.Controllers;
 /// The <c>security</c> controller (security.md §5): users, profiles, roles, credentials, rights listings, mappings. API-key actions
 /// and <c>revokeTokens</c> belong to the token side. Split by concern: Users, Profiles, Roles, Credentials.
 /// </summary>
-public sealed partial class SecurityController(SecurityStore store, StrategyRegistry strategies, UserLifecycle lifecycle, Kuzzle.Realtime.Server.Storage.ServerStorage storage) : IApiController
+public sealed partial class SecurityController(
+    SecurityStore store, StrategyRegistry strategies, UserLifecycle lifecycle, Kuzzle.Realtime.Server.Storage.ServerStorage storage, PasswordChangeRevocation passwordChanges) : IApiController
 {
     /// <inheritdoc />
     public string Name => "security";
@@ -90,6 +91,12 @@ public sealed partial class SecurityController(SecurityStore store, StrategyRegi
         }
         else if (argumentAllowed)
         {
+            // Kuzzle's non-body form (security.md §5) is a comma-separated string over every protocol (HTTP: JSON too).
+            if (input.Protocol != RequestProtocol.Http && input.TryGetArg("ids", out var argument) && argument.ValueKind == JsonValueKind.String)
+            {
+                return [.. argument.GetString()!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
+            }
+
             ids = input.GetArrayOrDefault("ids");
         }
 

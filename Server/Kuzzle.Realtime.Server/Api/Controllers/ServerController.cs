@@ -117,18 +117,39 @@ public sealed class ServerController(
         };
     }
 
-    // The whole effective configuration minus secrets: the Redis connection string may carry a password.
+    // The whole effective configuration minus Kuzzle's exclusions (server.md: the entire security section) and minus every
+    // secret-bearing value: the Redis connection string may carry a password.
     private JsonObject Config()
     {
         var node = JsonSerializer.SerializeToNode(settings.Options, ServerJsonContext.Default.KuzzleOptions)!.AsObject();
+        node.Remove("security");
         if (node["server"] is JsonObject server && server["redis"] is not null)
         {
             server["redis"] = "(set)";
         }
 
+        MaskSecrets(node);
         node["limits"] = LimitsNode();
         node["version"] = ServerInfo.ApiVersion;
         return node;
+    }
+
+    // Defence in depth: a setting added later whose name says it holds a secret is masked without anyone remembering to.
+    private static void MaskSecrets(JsonObject node)
+    {
+        foreach (var (name, value) in node.ToList())
+        {
+            if (value is JsonObject child)
+            {
+                MaskSecrets(child);
+            }
+            else if (value is not null && (name.Contains("secret", StringComparison.OrdinalIgnoreCase)
+                || name.Contains("password", StringComparison.OrdinalIgnoreCase)
+                || name.Contains("credential", StringComparison.OrdinalIgnoreCase)))
+            {
+                node[name] = "(set)";
+            }
+        }
     }
 
     private async ValueTask<ApiResult?> HealthCheckAsync(RequestContext context, CancellationToken cancellationToken)

@@ -173,7 +173,14 @@ internal sealed class HttpBodyReader
                 throw new JsonException("invalid UTF-8");
             }
 
-            return JsonDocument.Parse(raw, new JsonDocumentOptions { MaxDepth = Protocol.Requests.RequestParser.DefaultMaxDepth });
+            var document = JsonDocument.Parse(raw, new JsonDocumentOptions { MaxDepth = Protocol.Requests.RequestParser.DefaultMaxDepth });
+            if (Protocol.Json.JsonStrings.ContainsLoneSurrogate(raw, Protocol.Requests.RequestParser.DefaultMaxDepth))
+            {
+                document.Dispose();
+                throw new JsonException(Protocol.Requests.RequestParser.LoneSurrogateMessage);
+            }
+
+            return document;
         }
         catch (JsonException ex)
         {

@@ -111,7 +111,7 @@ public sealed class HttpEndpoint
         }
 
         var origin = request.Headers.Origin.Count > 0 ? request.Headers.Origin.ToString() : null;
-        var connection = new HttpConnectionInfo("http-" + requestId, http.Connection.RemoteIpAddress?.ToString() ?? "unknown", origin, http.RequestAborted);
+        var connection = new HttpConnectionInfo("http-" + requestId, http.RequestServices.GetRequiredService<ClientAddress>().Resolve(http), origin, http.RequestAborted);
 
         if (verb == "OPTIONS")
         {
@@ -183,7 +183,7 @@ public sealed class HttpEndpoint
             input.Body = payload.RootElement;
         }
 
-        var context = new RequestContext(input, connection, requestId) { RequestHeaders = HeaderSnapshot(http.Request) };
+        var context = new RequestContext(input, connection, requestId) { RequestHeaders = HeaderSnapshot(http.Request), IsTls = http.Request.IsHttps };
         using var volatileDocument = ApplyHeaders(http.Request, input, out var headerError);
         headerError ??= ApplyCookie(http.Request, input);
         var response = headerError is null
@@ -194,7 +194,14 @@ public sealed class HttpEndpoint
 
     private async Task ExecuteQueryAsync(HttpContext http, HttpConnectionInfo connection, string requestId, JsonDocument? payload)
     {
-        if (payload is null || payload.RootElement.ValueKind != JsonValueKind.Object)
+        if (payload is null || payload.RootElement.ValueKind == JsonValueKind.Null)
+        {
+            // The body is the whole request: without one there is nothing to run (a 400, not Kuzzle's 500 without id).
+            await WriteDetachedAsync(http, connection, requestId, KuzzleErrors.Api.Assert.BodyRequired.Create());
+            return;
+        }
+
+        if (payload.RootElement.ValueKind != JsonValueKind.Object)
         {
             await WriteDetachedAsync(http, connection, requestId, RequestParser.NotAnObject());
             return;
@@ -215,7 +222,7 @@ public sealed class HttpEndpoint
             input.Jwt = bearer;
         }
 
-        var context = new RequestContext(input, connection, requestId);
+        var context = new RequestContext(input, connection, requestId) { IsTls = http.Request.IsHttps };
         var cookieError = ApplyCookie(http.Request, input);
         var response = cookieError is null ? await _funnel.ExecuteAsync(context, http.RequestAborted) : ApiResponse.FromError(cookieError);
         await WriteResponseAsync(http, context, response);
@@ -300,6 +307,12 @@ public sealed class HttpEndpoint
         try
         {
             var doc = JsonDocument.Parse(volatileHeader);
+            if (Protocol.Json.JsonStrings.ContainsLoneSurrogate(System.Text.Encoding.UTF8.GetBytes(volatileHeader), RequestParser.DefaultMaxDepth))
+            {
+                doc.Dispose();
+                throw new JsonException(RequestParser.LoneSurrogateMessage);
+            }
+
             if (doc.RootElement.ValueKind == JsonValueKind.Object)
             {
                 input.Volatile = doc.RootElement;

@@ -10,6 +10,7 @@ using Kuzzle.Realtime.Server.Security;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Kuzzle.Realtime.Server.Network.WebSockets;
@@ -102,7 +103,7 @@ public sealed partial class WebSocketEndpoint
             var id = "ws-" + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
             var origin = http.Request.Headers.Origin.Count > 0 ? http.Request.Headers.Origin.ToString() : null;
             var stream = (http.Features.Get<IHttpUpgradeFeature>() as BatchedUpgradeFeature)?.Stream;
-            connection = new WebSocketConnection(id, socket, stream, http.Connection.RemoteIpAddress?.ToString() ?? "unknown", origin, _sendQueue)
+            connection = new WebSocketConnection(id, socket, stream, http.RequestServices.GetRequiredService<ClientAddress>().Resolve(http), origin, _sendQueue)
             {
                 CookieToken = cookieToken,
             };
