@@ -227,7 +227,6 @@ public sealed partial class LocalStrategy
         return hits.Count == 0 ? null : hits[0];
     }
 
-    /// <summary>A credential field as a non-empty string, else null (the plugin tests fields for truthiness).</summary>
     /// <summary>
     /// A password hash imported from Kuzzle (kuzzle-plugin-auth-passport-local's <c>userPassword</c>, <c>userSalt</c>,
     /// <c>algorithm</c>, <c>stretching</c>, <c>encryption</c>) given instead of a password, or null when there is none. Only the
@@ -281,6 +280,7 @@ public sealed partial class LocalStrategy
         };
     }
 
+    /// <summary>A credential field as a non-empty string, else null (the plugin tests fields for truthiness).</summary>
     private static string? Text(JsonElement credentials, string name) =>
         credentials.ValueKind == JsonValueKind.Object && credentials.TryGetProperty(name, out var value)
             && value.ValueKind == JsonValueKind.String && value.GetString()!.Length > 0
